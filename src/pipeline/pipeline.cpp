@@ -1,0 +1,229 @@
+#include "pipeline/pipeline.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <thread>
+
+#include "core/cv_image.hpp"
+#include "structure/structure.hpp"
+
+namespace scantab::pipeline {
+namespace {
+
+int resolve_threads(int requested) {
+  if (requested > 0) return requested;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// The gray page with ruling-line pixels (slightly dilated) painted white, so
+// crops for OCR hold only text. Frame: prepared page.
+Image erase_lines(const Image& gray, const Image& line_mask) {
+  Image text = gray;
+  if (line_mask.empty()) return text;
+  cv::Mat mask;
+  cv::dilate(as_mat(line_mask), mask, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
+  as_mat(text).setTo(255, mask);
+  return text;
+}
+
+Image crop(const Image& image, const Rect& box) {
+  Rect r = intersect(box, Rect{0, 0, image.width, image.height});
+  if (r.empty()) return Image{};
+  return to_image(as_mat(image)(cv::Rect(r.x, r.y, r.width, r.height)));
+}
+
+// A cell's box shrunk by about 0.3 mm on every side, so that ruling-line
+// remnants at the border do not reach OCR.
+Rect inner_box(const Rect& box, double dpi) {
+  int inset = std::max(1, static_cast<int>(0.3 * dpi / 25.4));
+  Rect r{box.x + inset, box.y + inset, box.width - 2 * inset, box.height - 2 * inset};
+  return r.empty() ? box : r;
+}
+
+bool has_cjk(const std::string& text) {
+  for (unsigned char c : text)
+    if (c >= 0xE4 && c <= 0xE9) return true;  // lead bytes of U+4000..U+9FFF
+  return false;
+}
+
+bool looks_numeric(const std::string& text) {
+  if (text.empty() || has_cjk(text)) return false;
+  int digits = 0;
+  for (unsigned char c : text)
+    if (std::isdigit(c)) ++digits;
+  return digits > 0;
+}
+
+// One unit of OCR work: a crop of the line-free page plus the hint to read it with.
+struct Job {
+  Rect box;
+  ocr::Hint hint;
+  CellText result;
+};
+
+// Runs every job on `threads` workers, each leasing one engine for its life.
+Result<void> run_jobs(std::vector<Job>& jobs, const Image& text_page, double dpi, ocr::EnginePool& pool,
+                      int threads) {
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> failed{false};
+  Error first_error;
+  std::mutex error_mutex;
+  auto worker = [&] {
+    auto lease = pool.acquire();
+    if (!lease) {
+      std::lock_guard lock(error_mutex);
+      if (!failed.exchange(true)) first_error = lease.error();
+      return;
+    }
+    for (std::size_t i = next++; i < jobs.size() && !failed; i = next++) {
+      Job& job = jobs[i];
+      Image piece = crop(text_page, job.box);
+      if (piece.empty() || ocr::is_blank(piece)) {
+        job.result = CellText{"", 1.0};
+        continue;
+      }
+      job.result = (*lease)->recognize(piece, dpi, job.hint);
+      // Amounts and codes: a second, digit-constrained reading wins when it
+      // is a clean number (the first reading is kept in ocr_text upstream).
+      if (job.hint == ocr::Hint::kTextBlock && looks_numeric(job.result.text)) {
+        CellText number = (*lease)->recognize(piece, dpi, ocr::Hint::kNumber);
+        if (looks_numeric(number.text) && number.confidence >= job.result.confidence * 0.9) job.result = number;
+      }
+    }
+  };
+  int n = std::clamp<int>(threads, 1, std::max<int>(1, static_cast<int>(jobs.size())));
+  std::vector<std::jthread> workers;
+  for (int t = 0; t < n; ++t) workers.emplace_back(worker);
+  workers.clear();  // joins
+  if (failed) return std::unexpected(first_error);
+  return {};
+}
+
+void write_debug_images(const std::filesystem::path& dir, const std::string& stem, int page_index,
+                        const preprocess::PreparedPage& prepared, const grid::Detection& detection) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  auto base = dir / fmt::format("{}_p{}", stem, page_index + 1);
+  cv::imwrite(base.string() + "_1_binary.png", as_mat(prepared.binary));
+  if (!detection.line_mask.empty()) cv::imwrite(base.string() + "_2_lines.png", as_mat(detection.line_mask));
+  cv::Mat cells;
+  cv::cvtColor(as_mat(prepared.gray), cells, cv::COLOR_GRAY2BGR);
+  for (const Grid& g : detection.tables) {
+    cv::rectangle(cells, cv::Rect(g.bounds.x, g.bounds.y, g.bounds.width, g.bounds.height), {0, 0, 255}, 3);
+    for (const GridCell& c : g.cells)
+      cv::rectangle(cells, cv::Rect(c.box.x, c.box.y, c.box.width, c.box.height), {0, 160, 0}, 1);
+  }
+  cv::imwrite(base.string() + "_3_cells.png", cells);
+}
+
+}  // namespace
+
+Converter::Converter(Options options)
+    : options_(std::move(options)),
+      engines_(std::make_unique<ocr::EnginePool>(options_.ocr, resolve_threads(options_.threads))) {}
+
+Converter::~Converter() = default;
+
+Result<PageResult> Converter::convert_page(const PageImage& page, const std::string& stem) {
+  auto prepared = preprocess::prepare(page, options_.preprocess);
+  if (!prepared) return std::unexpected(prepared.error());
+  const double dpi = prepared->dpi;
+
+  PageResult result;
+  result.page_index = page.page_index;
+  result.width = prepared->gray.width;
+  result.height = prepared->gray.height;
+  result.dpi = dpi;
+  result.skew_degrees = prepared->skew_degrees;
+  result.rotation_degrees = prepared->rotation_degrees;
+
+  grid::Detection detection = grid::detect(prepared->binary, dpi, options_.grid);
+  if (!options_.debug_dir.empty())
+    write_debug_images(options_.debug_dir, stem, page.page_index, *prepared, detection);
+  if (detection.tables.empty()) {
+    result.notes.push_back("no table found on this page");
+    return result;
+  }
+
+  // Collect every OCR job of the page: cells, then caption lines.
+  const Image text_page = erase_lines(prepared->gray, detection.line_mask);
+  std::vector<Job> jobs;
+  std::vector<std::size_t> cell_start;
+  for (const Grid& g : detection.tables) {
+    cell_start.push_back(jobs.size());
+    for (const GridCell& c : g.cells) jobs.push_back(Job{inner_box(c.box, dpi), ocr::Hint::kTextBlock, {}});
+  }
+  auto regions = structure::caption_regions(detection.tables, result.width, result.height, dpi);
+  struct LineRef {
+    std::size_t table, job;
+    bool above;
+  };
+  std::vector<LineRef> line_refs;
+  const int pad = std::max(2, static_cast<int>(0.8 * dpi / 25.4));
+  for (std::size_t t = 0; t < regions.size(); ++t) {
+    for (bool above : {true, false}) {
+      const Rect& region = above ? regions[t].above : regions[t].below;
+      for (const Rect& seg : structure::find_text_segments(prepared->binary, detection.line_mask, region, dpi)) {
+        Rect padded{seg.x - pad, seg.y - pad, seg.width + 2 * pad, seg.height + 2 * pad};
+        line_refs.push_back({t, jobs.size(), above});
+        jobs.push_back(Job{padded, ocr::Hint::kTextLine, {}});
+      }
+    }
+  }
+  if (auto ok = run_jobs(jobs, text_page, dpi, *engines_, resolve_threads(options_.threads)); !ok)
+    return std::unexpected(ok.error());
+
+  for (std::size_t t = 0; t < detection.tables.size(); ++t) {
+    const Grid& g = detection.tables[t];
+    std::vector<CellText> texts;
+    for (std::size_t i = 0; i < g.cells.size(); ++i) texts.push_back(jobs[cell_start[t] + i].result);
+    Table table = structure::assemble(g, texts, page.page_index);
+    std::vector<structure::TextLine> above, below;
+    for (const LineRef& ref : line_refs)
+      if (ref.table == t)
+        (ref.above ? above : below).push_back({jobs[ref.job].box, structure::join_cell_lines(jobs[ref.job].result.text)});
+    structure::apply_captions(table, above, below);
+    result.tables.push_back(std::move(table));
+  }
+  return result;
+}
+
+Result<DocumentResult> Converter::convert(const std::filesystem::path& input) {
+  auto document = raster::open(input, options_.raster);
+  if (!document) return std::unexpected(document.error());
+  DocumentResult result;
+  result.source = input.string();
+  result.name = input.stem().string();
+  for (int i = 0; i < (*document)->page_count(); ++i) {
+    auto page = (*document)->render_page(i);
+    Result<PageResult> page_result = page ? [&]() -> Result<PageResult> {
+      try {
+        return convert_page(*page, result.name);
+      } catch (const std::exception& e) {
+        return fail(ErrorCode::kInternal, e.what());
+      }
+    }()
+                                          : Result<PageResult>(std::unexpected(page.error()));
+    if (!page_result) {
+      // Missing language data stops everything: no later page can succeed.
+      if (page_result.error().code == ErrorCode::kMissingDependency) return std::unexpected(page_result.error());
+      PageResult failed;
+      failed.page_index = i;
+      std::string message = fmt::format("page {}: {} ({})", i + 1, page_result.error().message,
+                                        to_string(page_result.error().code));
+      failed.notes.push_back(message);
+      result.issues.push_back(Issue{"page_failed", message});
+      result.pages.push_back(std::move(failed));
+      continue;
+    }
+    result.pages.push_back(std::move(*page_result));
+  }
+  return result;
+}
+
+}  // namespace scantab::pipeline

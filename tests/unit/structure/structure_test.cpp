@@ -1,0 +1,101 @@
+#include "structure/structure.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace scantab;
+using namespace scantab::structure;
+
+namespace {
+
+// A binary page (255 = ink) with filled rectangles standing in for text.
+Image page_with_blocks(int w, int h, const std::vector<Rect>& blocks) {
+  Image img(w, h, 1, 0);
+  for (const Rect& b : blocks)
+    for (int y = b.y; y < b.bottom(); ++y)
+      for (int x = b.x; x < b.right(); ++x) img.row(y)[x] = 255;
+  return img;
+}
+
+TextLine line(const std::string& text) { return TextLine{Rect{0, 0, 100, 20}, text}; }
+
+}  // namespace
+
+TEST(JoinCellLines, JoinsWrappedChineseWithoutSeparator) {
+  EXPECT_EQ(join_cell_lines("机关事业单位基本养老\n保险缴费支出"), "机关事业单位基本养老保险缴费支出");
+  EXPECT_EQ(join_cell_lines(" 行政运行 \n"), "行政运行");
+  EXPECT_EQ(join_cell_lines("ABC\nDEF"), "ABC DEF");
+  EXPECT_EQ(join_cell_lines(""), "");
+}
+
+TEST(ApplyCaptions, FindsTitleDepartmentAndUnit) {
+  Table t;
+  apply_captions(t,
+                 {line("预算公开表3"), line("2023年预算支出总表"), line("部门名称：中国共产党忻州市委员会办公室"),
+                  line("单位：万元")},
+                 {line("注：本表无数据")});
+  EXPECT_EQ(t.title, "2023年预算支出总表");
+  EXPECT_EQ(t.department, "中国共产党忻州市委员会办公室");
+  EXPECT_EQ(t.unit, "万元");
+  ASSERT_EQ(t.notes.size(), 1u);
+  EXPECT_EQ(t.notes[0], "注：本表无数据");
+  EXPECT_EQ(t.caption_lines.size(), 4u);
+}
+
+TEST(ApplyCaptions, HalfWidthColonAndNoTitleWord) {
+  Table t;
+  apply_captions(t, {line("忻州市项目支出绩效目标"), line("单位:元")}, {});
+  EXPECT_EQ(t.unit, "元");
+  EXPECT_EQ(t.title, "忻州市项目支出绩效目标");  // the widest non-caption line
+}
+
+TEST(FindTextSegments, SplitsLinesAndWideGaps) {
+  const double dpi = 200;  // 1 mm = 7.87 px
+  // Line 1: one title block; line 2: two blocks far apart (部门名称 … 单位).
+  Image binary = page_with_blocks(1600, 400, {{400, 40, 600, 30}, {100, 120, 500, 25}, {1200, 120, 200, 25}});
+  auto segs = find_text_segments(binary, Image{}, Rect{0, 0, 1600, 400}, dpi);
+  ASSERT_EQ(segs.size(), 3u);
+  EXPECT_EQ(segs[0], (Rect{400, 40, 600, 30}));
+  EXPECT_EQ(segs[1], (Rect{100, 120, 500, 25}));
+  EXPECT_EQ(segs[2], (Rect{1200, 120, 200, 25}));
+}
+
+TEST(FindTextSegments, IgnoresMaskedLinesAndSpecks) {
+  const double dpi = 200;
+  Image binary = page_with_blocks(800, 300, {{0, 100, 800, 3}, {300, 20, 200, 30}, {50, 250, 2, 2}});
+  Image mask = page_with_blocks(800, 300, {{0, 100, 800, 3}});
+  auto segs = find_text_segments(binary, mask, Rect{0, 0, 800, 300}, dpi);
+  ASSERT_EQ(segs.size(), 1u);
+  EXPECT_EQ(segs[0], (Rect{300, 20, 200, 30}));
+}
+
+TEST(CaptionRegions, StopAtNeighbouringGrid) {
+  Grid a, b;
+  a.bounds = Rect{100, 300, 1400, 600};
+  b.bounds = Rect{100, 1200, 1400, 500};
+  auto regions = caption_regions({a, b}, 1654, 2339, 200);
+  ASSERT_EQ(regions.size(), 2u);
+  EXPECT_EQ(regions[0].above.bottom(), 300);
+  EXPECT_GE(regions[0].above.y, 0);
+  EXPECT_EQ(regions[1].above.y, 900);  // never above the previous grid's bottom
+  EXPECT_LE(regions[0].below.bottom(), 1200);
+  EXPECT_EQ(regions[1].above.bottom(), 1200);
+}
+
+TEST(Assemble, KeepsSpansBoxesAndRawText) {
+  Grid g;
+  g.bounds = Rect{0, 0, 300, 100};
+  g.row_edges = {0, 50, 100};
+  g.col_edges = {0, 100, 200, 300};
+  g.cells = {{0, 0, 1, 2, {0, 0, 200, 50}}, {0, 2, 2, 1, {200, 0, 100, 100}}, {1, 0, 1, 1, {0, 50, 100, 50}},
+             {1, 1, 1, 1, {100, 50, 100, 50}}};
+  Table t = assemble(g, {{"项目", 0.9}, {"合\n计", 0.8}, {"201", 0.95}, {"", 1.0}}, 2);
+  EXPECT_EQ(t.rows, 2);
+  EXPECT_EQ(t.cols, 3);
+  EXPECT_EQ(t.page_index, 2);
+  ASSERT_EQ(t.cells.size(), 4u);
+  EXPECT_EQ(t.cells[0].col_span, 2);
+  EXPECT_EQ(t.cells[1].row_span, 2);
+  EXPECT_EQ(t.cells[1].text, "合计");
+  EXPECT_EQ(t.cells[1].ocr_text, "合\n计");
+  EXPECT_DOUBLE_EQ(t.cells[2].confidence, 0.95);
+}
