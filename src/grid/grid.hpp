@@ -19,6 +19,20 @@ struct Options {
   // A ruling segment counts as present between two lattice nodes when at
   // least this fraction of it is covered by line pixels.
   double min_segment_coverage = 0.6;
+  // Shortest ink runs kept as ruling lines. Longer than any text stroke
+  // (a CJK character at 12 pt is ~4.2 mm wide; digits ~3 mm tall) yet shorter
+  // than the narrowest cell side of a budget table. Short pieces (< 15 mm)
+  // are kept only when both of their ends touch a crossing line, which drops
+  // a dash or a character stroke that merely touches one ruling line.
+  double min_horizontal_line_mm = 6.0;
+  double min_vertical_line_mm = 5.0;
+  // Experimental, off (0) by default. When > 0, ink runs at least this long
+  // (mm) lying within ~0.4 mm of a lattice edge also count towards segment
+  // coverage. That rescues faded lines that binarize into short dashes
+  // (samples/income_total_rough.pdf: 10 false merges -> 1 with 1.5), but text
+  // centred in a merged cell, lying where the missing line would be, can then
+  // split the merge (see test CentredTextAcrossAbsentLinesKeepsMerges).
+  double faint_dash_mm = 0.0;
 };
 
 struct Detection {
@@ -28,7 +42,13 @@ struct Detection {
   Image line_mask;
 };
 
-// binary: 255 = ink, 0 = background. dpi: of that image.
+// binary: 1 channel, 255 = ink, 0 = background (values > 127 count as ink).
+// dpi: of that image (pixels per inch). All output coordinates are pixels in
+// the frame of `binary`. Never throws: on invalid input (empty image, more
+// than one channel, dpi <= 0) or an internal library failure it returns an
+// error (see detect_checked) or, for detect(), an empty Detection whose
+// line_mask is all zero and the size of the input.
+Result<Detection> detect_checked(const Image& binary, double dpi, const Options& options = {});
 Detection detect(const Image& binary, double dpi, const Options& options = {});
 
 }  // namespace scantab::grid

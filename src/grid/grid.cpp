@@ -1,0 +1,380 @@
+// grid: ruling lines -> lattice -> merged cells. See grid.hpp for the contract.
+//
+// Pipeline (all lengths derive from the dpi, see Scale):
+//  1. ink runs: horizontal / vertical runs longer than any text stroke
+//     (= morphological open by a line segment, after bridging tiny gaps);
+//  2. tables: connected components of (h | v), slightly dilated so that
+//     lines stopping a pixel or two short of a crossing still join;
+//  3. per table: line pieces (components of each mask), minus over-thick
+//     blobs and short pieces not anchored at both ends; 1-D clustering of
+//     their positions -> lattice edges (+ a synthetic edge on an open side);
+//  4. per lattice segment, the fraction covered by line pixels in a band
+//     around the edge; phantom edges (no present segment) are pruned;
+//  5. cells joined across absent segments (union-find), cut into rectangles.
+// This is the classic lattice approach of ruled-table extractors (e.g.
+// Camelot's "lattice" mode, Tabula's ruling lines), with span recovery by
+// segment coverage instead of by intersection points.
+#include "grid/grid.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <opencv2/imgproc.hpp>
+
+#include "core/cv_image.hpp"
+#include "grid/lattice.hpp"
+#include "grid/lines.hpp"
+
+namespace scantab::grid {
+namespace {
+
+using detail::Coverage;
+using detail::Edge;
+using detail::LineSeg;
+
+// Pixel sizes derived from the dpi. Millimetre figures are for printed
+// budget tables: 0.1-0.5 mm lines, rows >= ~5 mm, CJK text 9-12 pt.
+struct Scale {
+  int min_h_len = 0, min_v_len = 0;  // shortest ruling runs
+  int bridge = 1;         // background gap (px) that does not break a run (~0.25 mm)
+  int tol = 2;            // clustering tolerance for line positions (~0.8 mm)
+  int join = 1;           // dilation radius joining near-touching lines (~0.5 mm)
+  int max_thickness = 3;  // thicker "lines" are blobs (~1.5 mm)
+  int long_len = 0;       // pieces this long need no anchoring (~15 mm)
+  int faint_len = 0;      // shortest dash of a faded line counted as evidence (~1.5 mm)
+  int near = 1;           // how close to an edge such dashes must lie (~0.4 mm)
+  int max_gap = 2;        // a collinear piece this close continues a broken line (~2 mm)
+  int open_side = 0;      // lines overshooting the outermost crossing line by
+                          // this much mean an open (unruled) table side (~3 mm)
+  int min_w = 0, min_h = 0;  // smallest table
+  double coverage = 0.6;
+
+  Scale(double dpi, const Options& o) {
+    const double mm = dpi / 25.4;
+    auto px = [mm](double v, int at_least) { return std::max(at_least, int(std::lround(v * mm))); };
+    min_h_len = px(o.min_horizontal_line_mm, 8);
+    min_v_len = px(o.min_vertical_line_mm, 8);
+    bridge = px(0.25, 1);
+    tol = px(0.8, 2);
+    join = px(0.5, 1);
+    max_thickness = px(1.5, 3);
+    long_len = std::max(px(15.0, 16), 2 * std::max(min_h_len, min_v_len));
+    max_gap = px(2.0, 2);
+    faint_len = o.faint_dash_mm > 0 ? px(o.faint_dash_mm, 2) : 0;
+    near = px(0.4, 1);
+    open_side = px(3.0, 4);
+    min_w = px(o.min_table_width_mm, 1);
+    min_h = px(o.min_table_height_mm, 1);
+    coverage = o.min_segment_coverage;
+  }
+};
+
+// One line piece with its component label in the table's piece label map.
+struct Piece {
+  LineSeg seg;
+  int label = 0;
+};
+
+// Line pieces of one direction's mask: connected components, each measured
+// along and across the line. Pieces thicker than max_thickness are dropped.
+std::vector<Piece> pieces_of(const cv::Mat& mask, bool horizontal, const Scale& s, cv::Mat& labels) {
+  cv::Mat stats, centroids;
+  const int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8, CV_32S);
+  std::vector<Piece> out;
+  for (int l = 1; l < n; ++l) {
+    const int x = stats.at<int>(l, cv::CC_STAT_LEFT), y = stats.at<int>(l, cv::CC_STAT_TOP);
+    const int w = stats.at<int>(l, cv::CC_STAT_WIDTH), h = stats.at<int>(l, cv::CC_STAT_HEIGHT);
+    const int area = stats.at<int>(l, cv::CC_STAT_AREA);
+    const int length = horizontal ? w : h;
+    LineSeg seg;
+    seg.thickness = double(area) / length;
+    if (seg.thickness > s.max_thickness) continue;
+    seg.across = horizontal ? centroids.at<double>(l, 1) : centroids.at<double>(l, 0);
+    seg.start = horizontal ? x : y;
+    seg.end = seg.start + length - 1;
+    out.push_back(Piece{seg, l});
+  }
+  return out;
+}
+
+// Whether the end of a line piece is anchored: ink of `other` (the crossing
+// direction's mask) within r pixels of the point (along, across), or another
+// piece of the same direction continuing the line within `gap` pixels beyond
+// the end (a line broken by a scan gap). `dir` is -1 at the start, +1 at the
+// end; coordinates are in the frame of a line of this direction.
+bool anchored(const cv::Mat& other, const cv::Mat& labels, int own, bool horizontal, int along,
+              double across, int dir, int r, int gap) {
+  const int a = int(std::lround(across));
+  auto window = [&](int along0, int along1, int across0, int across1) {
+    const cv::Rect w = horizontal ? cv::Rect(along0, across0, along1 - along0 + 1, across1 - across0 + 1)
+                                  : cv::Rect(across0, along0, across1 - across0 + 1, along1 - along0 + 1);
+    return w & cv::Rect(0, 0, other.cols, other.rows);
+  };
+  const cv::Rect cross = window(along - r, along + r, a - r, a + r);
+  if (!cross.empty() && cv::countNonZero(other(cross)) > 0) return true;
+  const cv::Rect next = dir > 0 ? window(along + 1, along + gap, a - r, a + r)
+                                : window(along - gap, along - 1, a - r, a + r);
+  for (int y = next.y; y < next.y + next.height; ++y)
+    for (int x = next.x; x < next.x + next.width; ++x) {
+      const int l = labels.at<int>(y, x);
+      if (l != 0 && l != own) return true;
+    }
+  return false;
+}
+
+// Keeps pieces that are long, or anchored at both ends (see anchored());
+// writes the kept pieces into `kept` (255) and returns their measurements.
+// This drops a dash or a character stroke glued to one ruling line, while a
+// short real segment (between two crossing lines) survives.
+std::vector<LineSeg> keep_pieces(const std::vector<Piece>& pieces, const cv::Mat& labels,
+                                 const cv::Mat& other, bool horizontal, const Scale& s, cv::Mat& kept) {
+  int max_label = 0;
+  for (const Piece& p : pieces) max_label = std::max(max_label, p.label);
+  std::vector<std::uint8_t> keep_label(std::size_t(max_label) + 1, 0);
+  std::vector<LineSeg> out;
+  for (const Piece& p : pieces) {
+    const LineSeg& g = p.seg;
+    const bool is_long = g.end - g.start + 1 >= s.long_len;
+    if (!is_long &&
+        !(anchored(other, labels, p.label, horizontal, g.start, g.across, -1, s.tol, s.max_gap) &&
+          anchored(other, labels, p.label, horizontal, g.end, g.across, +1, s.tol, s.max_gap)))
+      continue;
+    keep_label[p.label] = 255;
+    out.push_back(g);
+  }
+  kept = cv::Mat::zeros(labels.size(), CV_8UC1);
+  for (int y = 0; y < labels.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    std::uint8_t* k = kept.ptr<std::uint8_t>(y);
+    for (int x = 0; x < labels.cols; ++x)
+      if (l[x] > 0 && l[x] <= max_label) k[x] = keep_label[l[x]];
+  }
+  return out;
+}
+
+int median(std::vector<int> v) {
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
+// Adds a synthetic first/last edge across `edges` when the crossing lines
+// run on past the outermost edge on that side: either most of them do
+// (median extent; a table without a ruled border on that side) or both
+// outermost crossing lines, the table's side borders, do (a border line too
+// faint to be detected). `crossing` must be ascending and hold >= 2 edges.
+void close_open_sides(std::vector<Edge>& edges, const std::vector<Edge>& crossing, const Scale& s) {
+  if (edges.empty() || crossing.size() < 2) return;
+  std::vector<int> starts, ends;
+  for (const Edge& e : crossing) {
+    starts.push_back(e.start);
+    ends.push_back(e.end);
+  }
+  const Edge &first_line = crossing.front(), &last_line = crossing.back();
+  int first = median(starts), last = median(ends);
+  if (edges.front().lo - first < s.open_side)
+    first = std::max(first_line.start, last_line.start);  // the less extended border
+  if (last - edges.back().hi < s.open_side) last = std::min(first_line.end, last_line.end);
+  auto synthetic = [](int pos) {
+    Edge e;
+    e.pos = e.lo = e.hi = e.start = e.end = pos;
+    e.synthetic = true;
+    return e;
+  };
+  if (edges.front().lo - first >= s.open_side) edges.insert(edges.begin(), synthetic(first));
+  if (last - edges.back().hi >= s.open_side) edges.push_back(synthetic(last));
+}
+
+// 1-D ink profile along an edge: OR across the rows (or columns) [a0, a1]
+// of `mask`, as a 1 x n row.
+cv::Mat band_profile(const cv::Mat& mask, bool horizontal, int a0, int a1) {
+  const int size = horizontal ? mask.rows : mask.cols;
+  a0 = std::max(0, a0);
+  a1 = std::min(size - 1, a1);
+  cv::Mat profile;
+  if (horizontal)
+    cv::reduce(mask.rowRange(a0, a1 + 1), profile, 0, cv::REDUCE_MAX);
+  else
+    cv::reduce(mask.colRange(a0, a1 + 1), profile, 1, cv::REDUCE_MAX);
+  return profile.reshape(1, 1);
+}
+
+// Line masks of one direction within a table: `lines` are the accepted
+// ruling-line pixels; `faint` are shorter ink runs (dashes of a faded or
+// broken line) that count as evidence only very close to a lattice edge.
+struct Evidence {
+  cv::Mat lines, faint;
+};
+
+// Coverage of every segment of `edges` (lines of this direction) between
+// consecutive `crossing` edges. Line pixels count within +-tol of an edge's
+// pixel extent (slight residual skew, a line drawn off its cluster centre);
+// faint runs only within +-near, so that text beside a line does not count.
+std::vector<std::vector<double>> measure(const Evidence& ev, bool horizontal,
+                                         const std::vector<Edge>& edges,
+                                         const std::vector<Edge>& crossing, const Scale& s) {
+  const int margin = s.tol / 2;
+  std::vector<std::vector<double>> cov(edges.size());
+  std::vector<int> prefix;
+  for (std::size_t i = 0; i < edges.size(); ++i) {
+    cv::Mat profile = band_profile(ev.lines, horizontal, edges[i].lo - s.tol, edges[i].hi + s.tol);
+    if (!ev.faint.empty())
+      cv::bitwise_or(profile, band_profile(ev.faint, horizontal, edges[i].lo - s.near, edges[i].hi + s.near), profile);
+    prefix.assign(std::size_t(profile.cols) + 1, 0);
+    for (int k = 0; k < profile.cols; ++k) prefix[k + 1] = prefix[k] + (profile.at<std::uint8_t>(0, k) ? 1 : 0);
+    for (std::size_t j = 0; j + 1 < crossing.size(); ++j) {
+      int b0 = crossing[j].hi + 1, b1 = crossing[j + 1].lo - 1;  // inside the crossing lines
+      if (b1 - b0 + 1 > 2 * margin + 2) {
+        b0 += margin;
+        b1 -= margin;
+      }
+      b0 = std::max(b0, 0);
+      b1 = std::min(b1, profile.cols - 1);
+      cov[i].push_back(b1 < b0 ? 0.0 : double(prefix[b1 + 1] - prefix[b0]) / (b1 - b0 + 1));
+    }
+  }
+  return cov;
+}
+
+Coverage measure_all(const Evidence& h, const Evidence& v, const std::vector<Edge>& rows,
+                     const std::vector<Edge>& cols, const Scale& s) {
+  return Coverage{measure(h, true, rows, cols, s), measure(v, false, cols, rows, s)};
+}
+
+template <class T>
+void erase_indices(std::vector<T>& v, const std::vector<int>& idx) {
+  for (auto it = idx.rbegin(); it != idx.rend(); ++it) v.erase(v.begin() + *it);
+}
+
+// Interior edges that start no cell (every cell spans across them).
+std::vector<int> unused_edges(const std::vector<GridCell>& cells, int n_edges, bool rows) {
+  std::vector<char> used(n_edges, 0);
+  for (const GridCell& c : cells) used[rows ? c.row : c.col] = 1;
+  std::vector<int> out;
+  for (int i = 1; i + 1 < n_edges; ++i)
+    if (!used[i]) out.push_back(i);
+  return out;
+}
+
+// Analyzes one candidate table: `h` and `v` are the line masks restricted to
+// one connected component, in the frame of its bounding box whose top-left is
+// `origin` on the page. On success also returns the kept line pixels.
+std::optional<Grid> analyze(const cv::Mat& h, const cv::Mat& v, const cv::Mat& ink, cv::Point origin,
+                            const Scale& s, cv::Mat& kept_h, cv::Mat& kept_v) {
+  cv::Mat h_labels, v_labels;
+  const std::vector<Piece> h_pieces = pieces_of(h, true, s, h_labels);
+  const std::vector<Piece> v_pieces = pieces_of(v, false, s, v_labels);
+  const std::vector<LineSeg> h_segs = keep_pieces(h_pieces, h_labels, v, true, s, kept_h);
+  const std::vector<LineSeg> v_segs = keep_pieces(v_pieces, v_labels, h, false, s, kept_v);
+
+  std::vector<Edge> rows = detail::cluster_lines(h_segs, s.tol);
+  std::vector<Edge> cols = detail::cluster_lines(v_segs, s.tol);
+  if (rows.size() < 2 || cols.size() < 2) return std::nullopt;  // lone lines, underlines
+  const std::vector<Edge> real_rows = rows;
+  close_open_sides(rows, cols, s);
+  close_open_sides(cols, real_rows, s);
+
+  Evidence h_ev{kept_h, {}}, v_ev{kept_v, {}};
+  if (s.faint_len > 0) {
+    h_ev.faint = detail::long_horizontal_runs(ink, s.faint_len, s.bridge);
+    v_ev.faint = detail::long_vertical_runs(ink, s.faint_len, s.bridge);
+  }
+
+  // Prune phantom edges until stable; each pass removes at least one edge.
+  Coverage cov;
+  std::vector<GridCell> cells;
+  for (;;) {
+    cov = measure_all(h_ev, v_ev, rows, cols, s);
+    std::vector<int> dead_rows = detail::empty_interior_rows(cov, s.coverage);
+    std::vector<int> dead_cols = detail::empty_interior_cols(cov, s.coverage);
+    if (dead_rows.empty() && dead_cols.empty()) {
+      cells = detail::merge_cells(cov, s.coverage);
+      dead_rows = unused_edges(cells, int(rows.size()), true);
+      dead_cols = unused_edges(cells, int(cols.size()), false);
+      if (dead_rows.empty() && dead_cols.empty()) break;
+    }
+    erase_indices(rows, dead_rows);
+    erase_indices(cols, dead_cols);
+  }
+  if (rows.size() < 2 || cols.size() < 2 || cells.size() < 2) return std::nullopt;
+  Grid g;
+  g.kind = "ruled";
+  g.bounds = Rect{origin.x + cols.front().lo, origin.y + rows.front().lo,
+                  cols.back().hi - cols.front().lo + 1, rows.back().hi - rows.front().lo + 1};
+  if (g.bounds.width < s.min_w || g.bounds.height < s.min_h) return std::nullopt;
+  for (const Edge& e : rows) g.row_edges.push_back(origin.y + e.pos);
+  for (const Edge& e : cols) g.col_edges.push_back(origin.x + e.pos);
+  for (GridCell c : cells) {
+    // Inside of the bounding lines: first pixel after the left/top line up to
+    // (exclusive) the first pixel of the right/bottom line.
+    const int x0 = cols[c.col].hi + 1, x1 = cols[c.col + c.col_span].lo;
+    const int y0 = rows[c.row].hi + 1, y1 = rows[c.row + c.row_span].lo;
+    c.box = Rect{origin.x + x0, origin.y + y0, std::max(0, x1 - x0), std::max(0, y1 - y0)};
+    g.cells.push_back(c);
+  }
+  g.confidence = detail::clean_fraction(cov, rows, cols);
+  return g;
+}
+
+Detection run(const Image& binary, double dpi, const Options& options) {
+  const Scale s(dpi, options);
+  cv::Mat ink;
+  cv::compare(as_mat(binary), 127, ink, cv::CMP_GT);
+  const cv::Mat h = detail::long_horizontal_runs(ink, s.min_h_len, s.bridge);
+  const cv::Mat v = detail::long_vertical_runs(ink, s.min_v_len, s.bridge);
+
+  cv::Mat joined;
+  cv::bitwise_or(h, v, joined);
+  cv::dilate(joined, joined, cv::getStructuringElement(cv::MORPH_RECT, {2 * s.join + 1, 2 * s.join + 1}));
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(joined, labels, stats, centroids, 8, CV_32S);
+
+  Detection out;
+  out.line_mask = Image(binary.width, binary.height, 1, 0);
+  cv::Mat line_mask = as_mat(out.line_mask);
+  for (int l = 1; l < n; ++l) {
+    const cv::Rect box(stats.at<int>(l, cv::CC_STAT_LEFT), stats.at<int>(l, cv::CC_STAT_TOP),
+                       stats.at<int>(l, cv::CC_STAT_WIDTH), stats.at<int>(l, cv::CC_STAT_HEIGHT));
+    if (box.width < s.min_w || box.height < s.min_h) continue;
+    cv::Mat component = labels(box) == l;
+    cv::Mat th, tv, kept_h, kept_v;
+    cv::bitwise_and(h(box), component, th);
+    cv::bitwise_and(v(box), component, tv);
+    std::optional<Grid> grid = analyze(th, tv, ink(box), box.tl(), s, kept_h, kept_v);
+    if (!grid) continue;
+    cv::Mat roi = line_mask(box);
+    cv::bitwise_or(roi, kept_h, roi);
+    cv::bitwise_or(roi, kept_v, roi);
+    out.tables.push_back(std::move(*grid));
+  }
+  std::sort(out.tables.begin(), out.tables.end(), [](const Grid& a, const Grid& b) {
+    return std::pair(a.bounds.y, a.bounds.x) < std::pair(b.bounds.y, b.bounds.x);
+  });
+  return out;
+}
+
+}  // namespace
+
+Result<Detection> detect_checked(const Image& binary, double dpi, const Options& options) {
+  if (binary.empty() || binary.channels != 1 ||
+      binary.pixels.size() != std::size_t(binary.width) * binary.height)
+    return fail(ErrorCode::kInternal, "grid::detect: expected a non-empty 1-channel binary image");
+  if (!(dpi > 0 && dpi < 10000))
+    return fail(ErrorCode::kInternal, "grid::detect: dpi must be positive");
+  try {
+    return run(binary, dpi, options);
+  } catch (const cv::Exception& e) {
+    return fail(ErrorCode::kInternal, std::string("grid::detect: OpenCV: ") + e.what());
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::kInternal, std::string("grid::detect: ") + e.what());
+  }
+}
+
+Detection detect(const Image& binary, double dpi, const Options& options) {
+  Result<Detection> r = detect_checked(binary, dpi, options);
+  if (r) return std::move(*r);
+  Detection empty;
+  if (binary.width > 0 && binary.height > 0) empty.line_mask = Image(binary.width, binary.height, 1, 0);
+  return empty;
+}
+
+}  // namespace scantab::grid
