@@ -9,7 +9,7 @@ packages=(
   # OCR engine, Chinese language data, orientation data
   tesseract-ocr tesseract-ocr-chi-sim libtesseract-dev libleptonica-dev
   # images and PDFs
-  libopencv-dev libpoppler-cpp-dev poppler-utils
+  libopencv-dev libpoppler-cpp-dev libpoppler-private-dev poppler-utils
   # text, output, CLI
   libicu-dev nlohmann-json3-dev libfmt-dev libcli11-dev libxlsxwriter-dev libcpp-httplib-dev libsqlite3-dev
   # synthetic scans and tests: rendering Chinese with real fonts

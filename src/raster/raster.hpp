@@ -13,6 +13,18 @@
 // Errors (Result): kMissingFile, kEmptyFile, kUnsupportedFormat,
 // kCorruptInput (truncated or damaged), kEncrypted, kTooLarge (a page over
 // max_pixels is refused *before* its pixels are decoded).
+//
+// Where errors surface: PNG/JPEG files are one page, so open() already checks
+// their header, size and completeness; PDF and TIFF pages are size-checked in
+// render_page(), where one page can fail alone. open() also refuses a PDF or
+// TIFF that was cut short (rather than silently losing its last pages).
+//
+// Pixels: PageImage.image is 8-bit, 1 channel (gray) or 3 channels (BGR).
+// Image files keep their nature (gray/bilevel/gray-palette -> 1 channel,
+// colour -> 3; alpha is flattened onto white; 16-bit is reduced to 8).
+// PDF scanned pages whose images are all 1-component render gray; every
+// other PDF page renders BGR (red seals and coloured text survive).
+// Libraries' diagnostics never reach stderr for PDFs or truncated images.
 #pragma once
 
 #include <filesystem>
