@@ -1,0 +1,128 @@
+// eval text helpers: UTF-8 <-> code points, comparison normalization,
+// numeric recognition, Levenshtein distance.
+#include <algorithm>
+#include <vector>
+
+#include "eval/eval.hpp"
+
+namespace scantab::eval {
+
+std::u32string to_code_points(std::string_view s) {
+  std::u32string out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto b = static_cast<unsigned char>(s[i]);
+    int len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+    char32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
+    bool ok = len > 0 && i + len <= s.size();
+    for (int k = 1; ok && k < len; ++k) {
+      auto c = static_cast<unsigned char>(s[i + k]);
+      ok = (c & 0xC0) == 0x80;
+      cp = (cp << 6) | (c & 0x3F);
+    }
+    if (!ok) {
+      out.push_back(U'\uFFFD');
+      ++i;
+      continue;
+    }
+    out.push_back(cp);
+    i += len;
+  }
+  return out;
+}
+
+std::string to_utf8(std::u32string_view text) {
+  std::string out;
+  for (char32_t c : text) {
+    if (c < 0x80) {
+      out += char(c);
+    } else if (c < 0x800) {
+      out += char(0xC0 | (c >> 6));
+      out += char(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+      out += char(0xE0 | (c >> 12));
+      out += char(0x80 | ((c >> 6) & 0x3F));
+      out += char(0x80 | (c & 0x3F));
+    } else {
+      out += char(0xF0 | (c >> 18));
+      out += char(0x80 | ((c >> 12) & 0x3F));
+      out += char(0x80 | ((c >> 6) & 0x3F));
+      out += char(0x80 | (c & 0x3F));
+    }
+  }
+  return out;
+}
+
+namespace {
+bool is_space(char32_t c) {
+  return c == U' ' || c == U'\t' || c == U'\n' || c == U'\r' || c == U'\f' || c == U'\v' ||
+         c == U'\u00A0' || c == U'\u3000';
+}
+char32_t fold(char32_t c) {
+  switch (c) {
+    case U'（': return U'(';
+    case U'）': return U')';
+    case U'：': return U':';
+    case U'，': return U',';
+    case U'\u3000': return U' ';
+    default: return c;
+  }
+}
+bool is_digit(char32_t c) { return c >= U'0' && c <= U'9'; }
+}  // namespace
+
+std::u32string normalize_text(std::string_view utf8) {
+  std::u32string s = to_code_points(utf8);
+  auto b = std::find_if_not(s.begin(), s.end(), is_space);
+  auto e = std::find_if_not(s.rbegin(), s.rend(), is_space).base();
+  std::u32string out;
+  if (b < e) out.assign(b, e);
+  std::transform(out.begin(), out.end(), out.begin(), fold);
+  return out;
+}
+
+std::optional<std::u32string> numeric_key(std::u32string_view normalized) {
+  std::u32string key;
+  for (char32_t c : normalized)
+    if (c != U',') key.push_back(c);
+  // [+-]? digits ( . digits )? %?
+  std::size_t i = 0, n = key.size();
+  if (i < n && (key[i] == U'+' || key[i] == U'-')) ++i;
+  std::size_t digits_start = i;
+  while (i < n && is_digit(key[i])) ++i;
+  if (i == digits_start) return std::nullopt;
+  if (i < n && key[i] == U'.') {
+    std::size_t frac_start = ++i;
+    while (i < n && is_digit(key[i])) ++i;
+    if (i == frac_start) return std::nullopt;
+  }
+  if (i < n && key[i] == U'%') ++i;
+  if (i != n) return std::nullopt;
+  return key;
+}
+
+std::size_t levenshtein(std::u32string_view a, std::u32string_view b) {
+  // A common prefix and suffix never change the distance (Ukkonen 1985); strip them.
+  while (!a.empty() && !b.empty() && a.front() == b.front()) a.remove_prefix(1), b.remove_prefix(1);
+  while (!a.empty() && !b.empty() && a.back() == b.back()) a.remove_suffix(1), b.remove_suffix(1);
+  if (a.size() < b.size()) std::swap(a, b);  // b is the shorter: O(|b|) memory
+  if (b.empty()) return a.size();
+  thread_local std::vector<std::size_t> row;  // reused: TEDS calls this once per td pair
+  row.resize(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    const char32_t ai = a[i - 1];
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      const std::size_t best = std::min(up, row[j - 1]) + 1;
+      row[j] = std::min(best, diag + (ai == b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace scantab::eval
