@@ -1,10 +1,24 @@
 // preprocess: a raw page image -> an upright, deskewed gray page and its
 // binarization.
 //
-// Steps: colour -> gray; orientation (0/90/180/270, from ruling-line and
-// text-line evidence); skew estimate within +-max_skew_degrees and rotation
-// to undo it; binarization (ink = 255, background = 0).
+// Steps (prepare): colour -> gray with red-seal suppression; orientation
+// (0/90/180/270, from text-line and baseline-punctuation evidence); skew
+// estimate within +-max_skew_degrees and rotation to undo it; binarization of
+// the corrected gray (ink = 255, background = 0).
+//
+// Angle conventions used throughout this header (image as displayed, origin
+// top-left, y down):
+//   * "counter-clockwise" / "clockwise" refer to the picture on screen.
+//   * A skew of +s degrees means the page content appears rotated
+//     counter-clockwise by s (a horizontal rule rises to the right).
+//     Undoing it means rotate_gray(gray, -s).
+//   * rotate_gray(g, a) turns the content counter-clockwise by a degrees
+//     (same sign as cv::getRotationMatrix2D).
+//   * rotation_degrees / rotate_quadrant(img, r) turn the image clockwise by r
+//     (0/90/180/270); width and height swap for 90 and 270.
 #pragma once
+
+#include <utility>
 
 #include "core/core.hpp"
 
@@ -12,7 +26,11 @@ namespace scantab::preprocess {
 
 struct Options {
   double max_skew_degrees = 5.0;
-  bool fix_orientation = true;
+  bool fix_orientation = true;     // decide 0/90/270 (and 180, see below)
+  // Allow 180 (and 270 instead of 90) from the baseline-punctuation cue. When
+  // the cue is inconclusive the page is left as is (0, or 90 for vertical
+  // text lines); a later OCR-based check (Tesseract OSD) may still flip it.
+  bool detect_upside_down = true;
 };
 
 struct PreparedPage {
@@ -21,19 +39,65 @@ struct PreparedPage {
   Image gray;    // 1 channel, upright and deskewed, 0 = black ink, 255 = paper
   Image binary;  // 1 channel, same size as gray: 255 = ink, 0 = background
   // What was undone, so boxes can be mapped back onto the original page:
-  // the original was first rotated clockwise by rotation_degrees (0/90/180/270),
-  // then by skew_degrees (positive = counter-clockwise) about the centre of the
-  // rotated image, keeping its size.
+  // the original (source_width x source_height) was first rotated clockwise by
+  // rotation_degrees (0/90/180/270); the result contained content skewed by
+  // skew_degrees (positive = counter-clockwise, see above), which was undone by
+  // rotating it by -skew_degrees about its centre, keeping its size.
   int rotation_degrees = 0;
   double skew_degrees = 0.0;
+  int source_width = 0, source_height = 0;
 };
 
+// Errors: kCorruptInput for an empty image or a pixel buffer that does not
+// match its size; kUnsupportedFormat for channel counts other than 1/3/4;
+// kInternal for unexpected library exceptions.
 Result<PreparedPage> prepare(const PageImage& page, const Options& options = {});
 
-// Building blocks, exposed for tests and for other callers.
+// Maps a point (x, y) of the prepared page (pixel units, continuous
+// coordinates, pixel centres at +0.5) back onto the source page.
+std::pair<double, double> to_source(const PreparedPage& page, double x, double y);
+
+// ---------------------------------------------------------------- building blocks
+// Exposed for tests and for other callers. They do not throw for valid images
+// (1/3/4 channels, non-empty); prepare() is the error-checked entry point.
+
+// 1/3/4-channel (gray/BGR/BGRA) -> gray. Saturated red/orange ink (seals) is
+// pushed to white unless it is dark in the red channel (black text under a
+// seal survives). A gray input is copied unchanged.
 Image to_gray(const Image& image);
-Image binarize(const Image& gray);                        // Sauvola-style local threshold
+
+// Sauvola-style local threshold with a window of ~4.3 mm at `dpi`, followed by
+// removal of isolated specks smaller than 1/3 mm. Returns 255 = ink.
+Image binarize(const Image& gray, double dpi = 300.0);
+
+// Skew of the content of a binary page (255 = ink), in degrees within
+// [-max_degrees, +max_degrees], positive = counter-clockwise. Maximizes the
+// variance of the horizontal projection profile (Postl / Baird); returns 0 when
+// there is too little ink to tell.
 double estimate_skew_degrees(const Image& binary, double max_degrees);
-Image rotate_gray(const Image& gray, double degrees);     // about the centre, white fill
+
+// Rotates a gray image counter-clockwise by `degrees` about its centre,
+// keeping its size, white fill, bicubic interpolation. Meant for small angles.
+Image rotate_gray(const Image& gray, double degrees);
+
+// Rotates any image clockwise by a multiple of 90 degrees, exactly (no
+// interpolation). Other values are normalized modulo 360 and rounded to 90.
+Image rotate_quadrant(const Image& image, int clockwise_degrees);
+
+// The clockwise rotation (0/90/180/270) that makes a binary page (255 = ink,
+// at `dpi`) upright, with the evidence behind it. Expects a deskewed page
+// (works up to a few degrees of skew).
+struct Orientation {
+  int rotation_degrees = 0;
+  // Glyph-sized text components (ruling lines removed), and the components
+  // left after smearing them horizontally / vertically (summed over three
+  // smear lengths): text lines run along the direction that merges more.
+  int components = 0, after_horizontal_smear = 0, after_vertical_smear = 0;
+  // Baseline cue, measured after the 0/90 decision: small dots/commas between
+  // two digits sit at the bottom of upright text and at the top when rotated
+  // by 180.
+  int dots_low = 0, dots_high = 0;
+};
+Orientation detect_orientation(const Image& binary, double dpi, bool detect_upside_down = true);
 
 }  // namespace scantab::preprocess

@@ -1,0 +1,71 @@
+// to_gray: colour -> gray with red/orange seal suppression.
+//
+// Chinese official documents carry red round seals (公章) printed over text.
+// A plain luminance conversion turns the seal into mid-gray blobs that a
+// binarizer keeps as ink. Classic "colour dropout" scanning instead looks at
+// the page through a red filter: red ink is bright in the red channel, black
+// ink stays dark. We apply that only where a pixel is clearly red/orange
+// (chroma test), so ordinary gray content keeps its luminance.
+
+#include <algorithm>
+
+#include "preprocess/internal.hpp"
+#include "preprocess/preprocess.hpp"
+
+#include <opencv2/imgproc.hpp>
+
+namespace scantab::preprocess {
+namespace {
+
+// Chroma (max - min of B, G, R) ramp over which a pixel counts as coloured.
+constexpr int kChromaLow = 24, kChromaHigh = 64;
+// Red-channel values: at or below kKeepDark the pixel is dark ink (kept as
+// is); at or above kLiftFull it is seal ink (white); linear in between.
+constexpr int kKeepDark = 90, kLiftFull = 150;
+
+// Weight in [0,1] for the hue of an R-dominant pixel; hue in degrees in
+// [-60, 60] (0 = red, +30 = orange, -30 = pink/magenta side).
+double red_hue_weight(double hue) {
+  if (hue >= -20 && hue <= 40) return 1.0;
+  if (hue < -20) return std::clamp((hue + 35) / 15.0, 0.0, 1.0);
+  return std::clamp((55 - hue) / 15.0, 0.0, 1.0);
+}
+
+int lift_red(int r) {
+  if (r <= kKeepDark) return r;
+  if (r >= kLiftFull) return 255;
+  return kKeepDark + (r - kKeepDark) * (255 - kKeepDark) / (kLiftFull - kKeepDark);
+}
+
+std::uint8_t gray_of(int b, int g, int r) {
+  const int lum = (299 * r + 587 * g + 114 * b + 500) / 1000;
+  const int mx = std::max({b, g, r}), mn = std::min({b, g, r});
+  const int chroma = mx - mn;
+  if (chroma <= kChromaLow || r != mx) return std::uint8_t(lum);
+  const double hue = 60.0 * double(g - b) / chroma;  // R is the max channel
+  const double w = red_hue_weight(hue) *
+                   std::clamp(double(chroma - kChromaLow) / (kChromaHigh - kChromaLow), 0.0, 1.0);
+  const double v = (1.0 - w) * lum + w * lift_red(r);
+  return std::uint8_t(std::clamp(int(v + 0.5), 0, 255));
+}
+
+}  // namespace
+
+Image to_gray(const Image& image) {
+  if (image.empty()) return Image();
+  if (image.channels == 1) return image;
+  Image out(image.width, image.height, 1);
+  const int c = image.channels;
+  if (c < 3) {  // gray + alpha: keep the gray channel
+    cv::extractChannel(as_mat(image), as_mat(out), 0);
+    return out;
+  }
+  for (int y = 0; y < image.height; ++y) {
+    const std::uint8_t* src = image.row(y);
+    std::uint8_t* dst = out.row(y);
+    for (int x = 0; x < image.width; ++x, src += c) dst[x] = gray_of(src[0], src[1], src[2]);
+  }
+  return out;
+}
+
+}  // namespace scantab::preprocess

@@ -1,0 +1,395 @@
+// Unit tests for the preprocess stage on synthetic pages drawn with OpenCV:
+// ruled tables with Latin "text" and amounts, text-only pages, seals, faint
+// lines, speckle. Pages are rotated by known angles with cv::warpAffine
+// (positive = counter-clockwise, as cv::getRotationMatrix2D) or cv::rotate.
+
+#include <cmath>
+#include <random>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
+
+#include "core/cv_image.hpp"
+#include "preprocess/preprocess.hpp"
+
+namespace scantab::preprocess {
+namespace {
+
+// ------------------------------------------------------------ page makers
+// A ruled table page at `dpi` (A4 portrait): a title line, a unit line, a
+// 5-column grid with a label column and right-aligned amounts like 1,234.56.
+cv::Mat table_page(double dpi, int rows = 24, unsigned seed = 1) {
+  const double mm = dpi / 25.4;
+  cv::Mat page(int(297 * mm), int(210 * mm), CV_8UC1, cv::Scalar(255));
+  std::mt19937 rng(seed);
+  const double scale = 0.45 * dpi / 150;  // ~3 mm high glyphs
+  const int thick = std::max(1, int(std::lround(dpi / 150)));
+  cv::putText(page, "2023 BUDGET EXPENDITURE SUMMARY TABLE", {int(45 * mm), int(25 * mm)},
+              cv::FONT_HERSHEY_SIMPLEX, scale * 1.3, 0, thick + 1, cv::LINE_AA);
+  cv::putText(page, "Unit: 10,000 yuan", {int(150 * mm), int(35 * mm)}, cv::FONT_HERSHEY_SIMPLEX,
+              scale, 0, thick, cv::LINE_AA);
+  const int x0 = int(15 * mm), y0 = int(40 * mm);
+  const int col_w[] = {int(60 * mm), int(30 * mm), int(30 * mm), int(30 * mm), int(30 * mm)};
+  const int row_h = int(9 * mm);
+  int x1 = x0;
+  for (int w : col_w) x1 += w;
+  const int y1 = y0 + rows * row_h;
+  for (int r = 0; r <= rows; ++r) cv::line(page, {x0, y0 + r * row_h}, {x1, y0 + r * row_h}, 0, thick);
+  for (int c = 0, x = x0; c <= 5; x += (c < 5 ? col_w[c] : 0), ++c) cv::line(page, {x, y0}, {x, y1}, 0, thick);
+  std::uniform_int_distribution<int> amount(1000, 999999);
+  for (int r = 0; r < rows; ++r) {
+    const int base = y0 + r * row_h + int(6 * mm);
+    cv::putText(page, "Item " + std::to_string(201 + r) + " services", {x0 + int(2 * mm), base},
+                cv::FONT_HERSHEY_SIMPLEX, scale, 0, thick, cv::LINE_AA);
+    int x = x0 + col_w[0];
+    for (int c = 1; c < 5; ++c) {
+      const int v = amount(rng);
+      std::string s = std::to_string(v / 100);
+      if (s.size() > 3) s.insert(s.size() - 3, ",");
+      s += "." + std::to_string(10 + v % 90);
+      int baseline = 0;
+      const cv::Size sz = cv::getTextSize(s, cv::FONT_HERSHEY_SIMPLEX, scale, thick, &baseline);
+      x += col_w[c];
+      cv::putText(page, s, {x - sz.width - int(2 * mm), base}, cv::FONT_HERSHEY_SIMPLEX, scale, 0, thick,
+                  cv::LINE_AA);
+    }
+  }
+  return page;
+}
+
+// A page of running Latin text with numbers, no ruling lines.
+cv::Mat text_page(double dpi, unsigned seed = 2) {
+  const double mm = dpi / 25.4;
+  cv::Mat page(int(297 * mm), int(210 * mm), CV_8UC1, cv::Scalar(255));
+  std::mt19937 rng(seed);
+  const char* words[] = {"budget", "the", "department", "expenditure", "of", "2,315.40", "funds",
+                         "public", "services", "12.5", "total", "income", "and", "project", "1,020.00"};
+  const double scale = 0.5 * dpi / 150;
+  const int thick = std::max(1, int(std::lround(dpi / 150)));
+  std::uniform_int_distribution<int> pick(0, 14);
+  for (int line = 0; line < 30; ++line) {
+    std::string text;
+    while (text.size() < 52) text += std::string(words[pick(rng)]) + " ";
+    cv::putText(page, text, {int(20 * mm), int((30 + line * 8) * mm)}, cv::FONT_HERSHEY_SIMPLEX, scale, 0,
+                thick, cv::LINE_AA);
+  }
+  return page;
+}
+
+// Rotates counter-clockwise by `degrees` about the centre, white fill.
+cv::Mat skewed(const cv::Mat& page, double degrees) {
+  cv::Mat out;
+  const cv::Point2f centre(page.cols / 2.0f - 0.5f, page.rows / 2.0f - 0.5f);
+  cv::warpAffine(page, out, cv::getRotationMatrix2D(centre, degrees, 1.0), page.size(), cv::INTER_LINEAR,
+                 cv::BORDER_CONSTANT, cv::Scalar::all(255));
+  return out;
+}
+
+Image gray_image(const cv::Mat& m) { return to_image(m); }
+
+double ink_fraction(const Image& binary, cv::Rect area) {
+  const cv::Mat roi = as_mat(binary)(area);
+  return cv::countNonZero(roi) / double(area.area());
+}
+
+// ------------------------------------------------------------ skew
+class preprocess_skew : public ::testing::TestWithParam<double> {};
+
+TEST_P(preprocess_skew, TablePageWithinATenthOfADegree) {
+  const double angle = GetParam();
+  const Image binary = binarize(gray_image(skewed(table_page(150), angle)), 150);
+  EXPECT_NEAR(estimate_skew_degrees(binary, 5.0), angle, 0.1);
+}
+
+TEST_P(preprocess_skew, TextOnlyPageWithinATenthOfADegree) {
+  const double angle = GetParam();
+  const Image binary = binarize(gray_image(skewed(text_page(150), angle)), 150);
+  EXPECT_NEAR(estimate_skew_degrees(binary, 5.0), angle, 0.1);
+}
+
+INSTANTIATE_TEST_SUITE_P(KnownAngles, preprocess_skew, ::testing::Values(-4.5, -2.0, -0.5, 0.0, 0.5, 2.0, 4.5));
+
+TEST(preprocess_skew, SignConventionPositiveIsCounterClockwise) {
+  // A single horizontal rule that rises to the right (counter-clockwise as displayed).
+  cv::Mat page(800, 1200, CV_8UC1, cv::Scalar(0));
+  const double angle = 3.0;
+  const double rise = std::tan(angle * CV_PI / 180.0) * 1000;
+  cv::line(page, {100, 400 + int(rise / 2)}, {1100, 400 - int(rise / 2)}, 255, 2);
+  EXPECT_NEAR(estimate_skew_degrees(to_image(page), 5.0), angle, 0.1);
+}
+
+TEST(preprocess_skew, RotateGrayUndoesAMeasuredSkew) {
+  const Image page = gray_image(skewed(table_page(150), 2.0));
+  const double skew = estimate_skew_degrees(binarize(page, 150), 5.0);
+  const Image fixed = rotate_gray(page, -skew);
+  EXPECT_EQ(fixed.width, page.width);
+  EXPECT_EQ(fixed.height, page.height);
+  EXPECT_NEAR(estimate_skew_degrees(binarize(fixed, 150), 5.0), 0.0, 0.05);
+}
+
+TEST(preprocess_skew, BlankPageAndAngleLimit) {
+  EXPECT_EQ(estimate_skew_degrees(Image(600, 800, 1, 0), 5.0), 0.0);
+  const Image binary = binarize(gray_image(skewed(table_page(150), 4.5)), 150);
+  const double limited = estimate_skew_degrees(binary, 2.0);
+  EXPECT_LE(std::abs(limited), 2.0);
+}
+
+// ------------------------------------------------------------ orientation
+TEST(preprocess_orientation, UprightTablePageStaysUpright) {
+  for (unsigned seed : {1u, 2u, 3u}) {
+    const Image binary = binarize(gray_image(table_page(150, 24, seed)), 150);
+    const Orientation o = detect_orientation(binary, 150);
+    EXPECT_EQ(o.rotation_degrees, 0) << "seed " << seed;
+    EXPECT_GT(o.after_vertical_smear, 1.5 * o.after_horizontal_smear);
+  }
+}
+
+TEST(preprocess_orientation, UprightSkewedPagesStayUpright) {
+  for (double angle : {-4.5, 4.5}) {
+    const Image binary = binarize(gray_image(skewed(table_page(150), angle)), 150);
+    EXPECT_EQ(detect_orientation(binary, 150).rotation_degrees, 0) << angle;
+    const Image text = binarize(gray_image(skewed(text_page(150), angle)), 150);
+    EXPECT_EQ(detect_orientation(text, 150).rotation_degrees, 0) << angle;
+  }
+}
+
+TEST(preprocess_orientation, QuarterTurnsAreFound) {
+  const cv::Mat page = table_page(150);
+  struct Case { cv::RotateFlags turn; int expected; };  // expected: clockwise turn that undoes it
+  for (Case c : {Case{cv::ROTATE_90_COUNTERCLOCKWISE, 90}, Case{cv::ROTATE_90_CLOCKWISE, 270},
+                 Case{cv::ROTATE_180, 180}}) {
+    cv::Mat turned;
+    cv::rotate(page, turned, c.turn);
+    const Orientation o = detect_orientation(binarize(gray_image(turned), 150), 150);
+    EXPECT_EQ(o.rotation_degrees, c.expected)
+        << "n=" << o.components << " h=" << o.after_horizontal_smear << " v=" << o.after_vertical_smear
+        << " low=" << o.dots_low
+        << " high=" << o.dots_high;
+  }
+}
+
+TEST(preprocess_orientation, TextOnlyQuarterTurn) {
+  cv::Mat turned;
+  cv::rotate(text_page(150), turned, cv::ROTATE_90_COUNTERCLOCKWISE);
+  EXPECT_EQ(detect_orientation(binarize(gray_image(turned), 150), 150).rotation_degrees, 90);
+}
+
+TEST(preprocess_orientation, UpsideDownDetectionCanBeDisabled) {
+  cv::Mat turned;
+  cv::rotate(table_page(150), turned, cv::ROTATE_180);
+  EXPECT_EQ(detect_orientation(binarize(gray_image(turned), 150), 150, false).rotation_degrees, 0);
+}
+
+TEST(preprocess_orientation, RulesOnlyOrBlankPageStaysUpright) {
+  cv::Mat grid(1754, 1240, CV_8UC1, cv::Scalar(255));
+  for (int y = 200; y <= 1500; y += 50) cv::line(grid, {100, y}, {1100, y}, 0, 1);
+  for (int x = 100; x <= 1100; x += 250) cv::line(grid, {x, 200}, {x, 1500}, 0, 1);
+  EXPECT_EQ(detect_orientation(binarize(gray_image(grid), 150), 150).rotation_degrees, 0);
+  EXPECT_EQ(detect_orientation(Image(1240, 1754, 1, 0), 150).rotation_degrees, 0);
+}
+
+TEST(preprocess_rotate, QuadrantTurnsAreExactAndClockwise) {
+  Image img(3, 2, 1, 0);
+  img.row(0)[0] = 7;  // top-left
+  const Image cw = rotate_quadrant(img, 90);
+  ASSERT_EQ(cw.width, 2);
+  ASSERT_EQ(cw.height, 3);
+  EXPECT_EQ(cw.row(0)[1], 7);  // top-left goes to top-right
+  EXPECT_EQ(rotate_quadrant(img, 180).row(1)[2], 7);
+  EXPECT_EQ(rotate_quadrant(img, 270).row(2)[0], 7);
+  EXPECT_EQ(rotate_quadrant(img, -90).row(2)[0], 7);
+  EXPECT_EQ(rotate_quadrant(img, 360).pixels, img.pixels);
+}
+
+// ------------------------------------------------------------ colour
+TEST(preprocess_gray, RedSealIsLightTextUnderItStaysDark) {
+  cv::Mat gray = table_page(150, 10);
+  cv::Mat page;
+  cv::cvtColor(gray, page, cv::COLOR_GRAY2BGR);
+  // Seal ink multiplies the paper (ink over toner): text under it stays black.
+  const cv::Point centre(700, 400);
+  const int radius = 180;
+  cv::Mat seal(page.size(), CV_8UC3, cv::Scalar(255, 255, 255));
+  cv::circle(seal, centre, radius, cv::Scalar(50, 40, 215), cv::FILLED, cv::LINE_AA);
+  cv::multiply(page, seal, page, 1.0 / 255);
+  const Image out = to_gray(to_image(page));
+  ASSERT_EQ(out.channels, 1);
+  const cv::Mat g = as_mat(out);
+  int seal_paper = 0, seal_paper_light = 0, text_under = 0, text_under_dark = 0;
+  for (int y = centre.y - radius + 10; y < centre.y + radius - 10; ++y)
+    for (int x = centre.x - radius + 10; x < centre.x + radius - 10; ++x) {
+      if (std::hypot(x - centre.x, y - centre.y) > radius - 10) continue;
+      if (gray.at<std::uint8_t>(y, x) == 255) {
+        ++seal_paper;
+        seal_paper_light += g.at<std::uint8_t>(y, x) >= 230;
+      } else if (gray.at<std::uint8_t>(y, x) < 60) {
+        ++text_under;
+        text_under_dark += g.at<std::uint8_t>(y, x) < 100;
+      }
+    }
+  ASSERT_GT(seal_paper, 1000);
+  ASSERT_GT(text_under, 200);
+  EXPECT_GT(seal_paper_light, 0.99 * seal_paper);
+  EXPECT_GT(text_under_dark, 0.95 * text_under);
+  // And after binarization the seal leaves no blob: ink inside the circle is
+  // about what the text and rules alone give.
+  const Image with_seal = binarize(out, 150);
+  const Image without = binarize(to_image(gray), 150);
+  const cv::Rect box(centre.x - radius, centre.y - radius, 2 * radius, 2 * radius);
+  EXPECT_NEAR(ink_fraction(with_seal, box), ink_fraction(without, box), 0.01);
+}
+
+TEST(preprocess_gray, NeutralColourPagesKeepLuminance) {
+  cv::Mat bgr(10, 10, CV_8UC3, cv::Scalar(120, 120, 120));
+  bgr.at<cv::Vec3b>(0, 0) = {200, 60, 40};  // blue ink: not a seal colour
+  const Image g = to_gray(to_image(bgr));
+  EXPECT_EQ(g.row(5)[5], 120);
+  EXPECT_LT(g.row(0)[0], 100);
+}
+
+// ------------------------------------------------------------ binarize
+TEST(preprocess_binarize, FaintThinLinesSurviveAndNoiseDoesNot) {
+  cv::Mat page(1200, 1200, CV_8UC1, cv::Scalar(250));
+  cv::Mat noise(page.size(), CV_16SC1);
+  cv::randn(noise, 0, 5);  // scanner/JPEG-like noise
+  cv::Mat g16;
+  page.convertTo(g16, CV_16SC1);
+  g16 += noise;
+  g16.convertTo(page, CV_8UC1);
+  cv::line(page, {100, 600}, {1100, 600}, 180, 1);  // faint horizontal 1-px rule
+  cv::line(page, {600, 100}, {600, 1100}, 180, 1);  // faint vertical 1-px rule
+  const Image binary = binarize(to_image(page), 300);
+  EXPECT_GT(ink_fraction(binary, {100, 600, 1000, 1}), 0.97);
+  EXPECT_GT(ink_fraction(binary, {600, 100, 1, 1000}), 0.97);
+  // Away from the rules the page is clean.
+  EXPECT_LT(ink_fraction(binary, {100, 100, 400, 400}), 0.0005);
+}
+
+TEST(preprocess_binarize, FaintLineSurvivesADeskewRotation) {
+  // Interpolation spreads a 1-px gray-180 rule over ~2 px of lighter gray.
+  cv::Mat page(1000, 1200, CV_8UC1, cv::Scalar(252));
+  cv::line(page, {100, 500}, {1100, 500}, 180, 1);
+  const Image binary = binarize(rotate_gray(to_image(page), 1.7), 300);
+  // Every column the rule crosses still has ink, and nothing else is ink.
+  const cv::Mat b = as_mat(binary);
+  int covered = 0;
+  for (int x = 110; x < 1090; ++x) covered += cv::countNonZero(b.col(x)) > 0;
+  EXPECT_GT(covered, 0.95 * 980);
+  EXPECT_LT(cv::countNonZero(b), 3 * 1000);
+}
+
+TEST(preprocess_binarize, IsolatedSpecksAreRemovedDecimalPointsKept) {
+  cv::Mat page(800, 800, CV_8UC1, cv::Scalar(255));
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> jitter(0, 12);
+  for (int i = 0; i < 144; ++i) {  // isolated 1-3 px specks, ~2.5 mm apart, in the top-left quarter
+    const int s = 1 + i % 3;
+    cv::rectangle(page, cv::Rect(20 + 30 * (i % 12) + jitter(rng), 20 + 30 * (i / 12) + jitter(rng), s, s), 0,
+                  cv::FILLED);
+  }
+  // "1.5": two digit-sized strokes with a 3x3 px decimal point between them.
+  cv::rectangle(page, cv::Rect(500, 500, 6, 36), 0, cv::FILLED);
+  cv::rectangle(page, cv::Rect(512, 533, 3, 3), 0, cv::FILLED);
+  cv::rectangle(page, cv::Rect(520, 500, 18, 36), 0, cv::FILLED);
+  const Image binary = binarize(to_image(page), 300);
+  EXPECT_EQ(cv::countNonZero(as_mat(binary)(cv::Rect(0, 0, 420, 420))), 0);
+  EXPECT_EQ(cv::countNonZero(as_mat(binary)(cv::Rect(512, 533, 3, 3))), 9);
+  EXPECT_GT(ink_fraction(binary, {500, 500, 6, 36}), 0.9);
+}
+
+TEST(preprocess_binarize, UnevenIlluminationAndBoldStrokes) {
+  // Paper from 250 (left) to 130 (right), text strokes 60 gray levels darker.
+  cv::Mat page(600, 1200, CV_8UC1);
+  for (int x = 0; x < page.cols; ++x) page.col(x).setTo(250 - 120 * x / page.cols);
+  cv::Mat ink(page.size(), CV_8UC1, cv::Scalar(0));
+  for (int i = 0; i < 10; ++i)
+    cv::putText(ink, "Budget 2023", {20 + i * 115, 300}, cv::FONT_HERSHEY_SIMPLEX, 1.0, 255, 2);
+  cv::rectangle(ink, cv::Rect(100, 450, 1000, 12), 255, cv::FILLED);  // a 1 mm bold bar
+  cv::subtract(page, 60, page, ink);
+  const Image binary = binarize(to_image(page), 300);
+  const cv::Mat b = as_mat(binary);
+  // Ink found where drawn, on both the bright and the dark side.
+  const double recall = cv::countNonZero(b & ink) / double(cv::countNonZero(ink));
+  EXPECT_GT(recall, 0.95);
+  cv::Mat background = ~ink;
+  cv::Mat grown;
+  cv::dilate(ink, grown, cv::Mat::ones(5, 5, CV_8U));
+  EXPECT_EQ(cv::countNonZero(b & ~grown), 0);
+}
+
+// ------------------------------------------------------------ prepare
+TEST(preprocess_prepare, LandscapeTableTurnedAndSkewedAt300Dpi) {
+  cv::Mat page = table_page(300);
+  cv::Mat turned;
+  cv::rotate(page, turned, cv::ROTATE_90_COUNTERCLOCKWISE);  // text now reads bottom-to-top
+  const cv::Mat scan = skewed(turned, 2.0);
+  cv::Mat bgr;
+  cv::cvtColor(scan, bgr, cv::COLOR_GRAY2BGR);
+  const auto prepared = prepare(PageImage{to_image(bgr), 300.0, 4});
+  ASSERT_TRUE(prepared.has_value()) << prepared.error().message;
+  EXPECT_EQ(prepared->page_index, 4);
+  EXPECT_EQ(prepared->rotation_degrees, 90);
+  EXPECT_EQ(prepared->gray.width, page.cols);
+  EXPECT_EQ(prepared->gray.height, page.rows);
+  EXPECT_EQ(prepared->binary.width, page.cols);
+  EXPECT_EQ(prepared->binary.channels, 1);
+  // After the quarter turn, a CCW skew of the turned scan is still CCW.
+  EXPECT_NEAR(prepared->skew_degrees, 2.0, 0.1);
+  EXPECT_NEAR(estimate_skew_degrees(prepared->binary, 5.0), 0.0, 0.1);
+}
+
+TEST(preprocess_prepare, UprightPortraitPageIsNotTurned) {
+  const auto prepared = prepare(PageImage{to_image(table_page(200)), 200.0, 0});
+  ASSERT_TRUE(prepared.has_value());
+  EXPECT_EQ(prepared->rotation_degrees, 0);
+  EXPECT_EQ(prepared->skew_degrees, 0.0);
+  EXPECT_EQ(prepared->gray.width, prepared->source_width);
+  // An unskewed, unturned page passes through without resampling.
+  EXPECT_EQ(prepared->gray.pixels, to_image(table_page(200)).pixels);
+}
+
+TEST(preprocess_prepare, ToSourceMapsPreparedPointsBack) {
+  // A marker at a known source position must map back onto itself.
+  cv::Mat page = table_page(150);
+  cv::Mat turned;
+  cv::rotate(page, turned, cv::ROTATE_90_CLOCKWISE);
+  cv::Mat scan = skewed(turned, -3.0);
+  // In the blank bottom margin of the original page, now on the left.
+  const cv::Point2d marker(120.5, 600.5);  // continuous coords, pixel centre
+  cv::circle(scan, cv::Point(120, 600), 10, 0, cv::FILLED);
+  const auto prepared = prepare(PageImage{to_image(scan), 150.0, 0});
+  ASSERT_TRUE(prepared.has_value());
+  ASSERT_EQ(prepared->rotation_degrees, 270);
+  // Find the marker in the prepared page: the only blob that survives an
+  // opening with a 15 px disc.
+  cv::Mat b = as_mat(prepared->binary).clone();
+  cv::Mat opened;
+  cv::morphologyEx(b, opened, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_ELLIPSE, {15, 15}));
+  const cv::Moments m = cv::moments(opened, true);
+  ASSERT_GT(m.m00, 20);
+  const auto [sx, sy] = to_source(*prepared, m.m10 / m.m00 + 0.5, m.m01 / m.m00 + 0.5);
+  EXPECT_NEAR(sx, marker.x, 2.0);
+  EXPECT_NEAR(sy, marker.y, 2.0);
+}
+
+TEST(preprocess_prepare, RejectsBadImages) {
+  EXPECT_EQ(prepare(PageImage{}).error().code, ErrorCode::kCorruptInput);
+  EXPECT_EQ(prepare(PageImage{Image(10, 10, 2)}).error().code, ErrorCode::kUnsupportedFormat);
+  Image broken(100, 100, 1);
+  broken.pixels.resize(10);
+  EXPECT_EQ(prepare(PageImage{broken}).error().code, ErrorCode::kCorruptInput);
+}
+
+TEST(preprocess_prepare, BlankAndTinyPagesAndOddDpi) {
+  for (const Image& img : {Image(1240, 1754, 1, 255), Image(1, 1, 3, 0), Image(5, 400, 1, 0)}) {
+    const auto prepared = prepare(PageImage{img, 0.0, 0});  // dpi 0: falls back to 300
+    ASSERT_TRUE(prepared.has_value());
+    EXPECT_EQ(prepared->rotation_degrees, 0);
+    EXPECT_EQ(prepared->gray.width, img.width);
+    EXPECT_EQ(prepared->binary.height, img.height);
+  }
+}
+
+}  // namespace
+}  // namespace scantab::preprocess
