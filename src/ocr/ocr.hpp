@@ -3,11 +3,22 @@
 // An Engine wraps one tesseract::TessBaseAPI and is NOT thread-safe: use one
 // Engine per thread (EnginePool hands them out). Engines are created once and
 // reused across cells and pages.
+//
+// Threads: Tesseract's LSTM uses OpenMP internally. Engine::create limits
+// OpenMP to one thread per engine (OMP_THREAD_LIMIT=1 for child processes,
+// and omp_set_max_active_levels(0) for this process, because libgomp reads
+// its environment when it is loaded, before any of our code runs), so that
+// parallelism comes from running several engines, one per worker thread.
+//
+// Usage:
+//   auto engine = ocr::Engine::create();          // Result<unique_ptr<Engine>>
+//   if (!engine) return std::unexpected(engine.error());
+//   CellText t = (*engine)->recognize(crop, 300.0, ocr::Hint::kNumber);
 #pragma once
 
+#include <condition_variable>
 #include <filesystem>
 #include <memory>
-#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -17,8 +28,23 @@
 namespace scantab::ocr {
 
 struct Options {
+  // Tesseract language(s) for text ("+"-separated).
   std::string language = "chi_sim";
-  std::filesystem::path tessdata_dir;  // empty = Tesseract's default location
+  // Model for Hint::kNumber cells. eng reads amounts clearly better than
+  // chi_sim or chi_sim+eng (see tests/unit/ocr/README.md). "" = `language`;
+  // when it is not installed, `language` is used.
+  std::string number_language = "eng";
+  std::filesystem::path tessdata_dir;  // empty = $TESSDATA_PREFIX or the system location
+
+  // --- crop preparation (defaults tuned with tests/unit/ocr/bench_ocr)
+  // Height in pixels that one line's ink is scaled to before recognition:
+  // CJK character height for text, digit height for numbers.
+  int text_line_height_px = 32;
+  int number_line_height_px = 28;
+  // White margin added on every side, as a fraction of the target height.
+  double margin_fraction = 0.5;
+  // Binarize (Otsu) the scaled crop; otherwise Tesseract gets it in gray.
+  bool binarize = true;
 };
 
 // What the caller knows about a crop; chooses page-segmentation mode and
@@ -29,16 +55,28 @@ enum class Hint {
   kNumber,     // an amount or code: digits and number punctuation
 };
 
+// True when a gray crop (0 = ink, 255 = paper) holds no text: after ignoring a
+// thin frame at the crop edge (remnants of ruling lines, about 1/75 inch) no
+// dark blob is at least as large as a printed full stop at `dpi`.
+bool is_blank(const Image& gray, double dpi = 300.0);
+
 class Engine {
  public:
+  // Fails with kMissingDependency when the language data is not installed
+  // or Tesseract cannot load it.
   static Result<std::unique_ptr<Engine>> create(const Options& options = {});
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
   // gray: a crop of the page, 0 = ink, 255 = paper, ruling lines already
-  // erased. dpi: of the crop. Returns UTF-8 text with the spaces Tesseract
-  // puts between CJK characters removed, lines joined with '\n'.
+  // erased (3-channel BGR is accepted and converted). dpi: of the crop.
+  // Returns UTF-8 text with the spaces Tesseract puts between CJK characters
+  // removed, lines top to bottom joined with '\n'; confidence = mean word
+  // confidence / 100. Text (not kNumber) that contains CJK gets the
+  // fullwidth punctuation the documents print: （）：；， for ASCII ( ) : ; ,
+  // next to CJK. kNumber text has no spaces. A blank crop gives {"", 1.0} without running Tesseract;
+  // an internal failure gives {"", 0.0}.
   CellText recognize(const Image& gray, double dpi, Hint hint);
 
  private:
@@ -48,27 +86,33 @@ class Engine {
 };
 
 // Thread-safe pool: acquire() returns an engine for exclusive use until the
-// lease is destroyed. Creates engines lazily, up to `max_engines`.
+// lease is destroyed. Creates engines lazily, up to `max_engines`, and blocks
+// when all of them are leased. Every lease must end before the pool does.
 class EnginePool {
  public:
   EnginePool(Options options, int max_engines);
   ~EnginePool();
+  EnginePool(const EnginePool&) = delete;
+  EnginePool& operator=(const EnginePool&) = delete;
 
   class Lease {
    public:
     Lease(EnginePool* pool, std::unique_ptr<Engine> engine);
-    Lease(Lease&&) noexcept = default;
+    Lease(Lease&& other) noexcept;
+    Lease& operator=(Lease&&) = delete;
     ~Lease();
     Engine& operator*() { return *engine_; }
     Engine* operator->() { return engine_.get(); }
+
    private:
     EnginePool* pool_;
     std::unique_ptr<Engine> engine_;
   };
+  // Fails (with Engine::create's error) only when a new engine is needed and
+  // cannot be created.
   Result<Lease> acquire();
 
  private:
-  friend class Lease;
   void release(std::unique_ptr<Engine> engine);
   Options options_;
   int max_engines_;

@@ -1,0 +1,541 @@
+// ocr: Tesseract (LSTM) behind a small value-type interface.
+//
+// Crop preparation, in crop pixel coordinates (origin top-left of the crop):
+//  1. ink mask: Otsu threshold (clamped so a faint or empty crop stays
+//     empty), a frame of ~1/75 inch cleared (remnants of erased ruling lines),
+//     blobs smaller than a printed full stop dropped (scan speckles);
+//  2. text lines from the horizontal projection profile of that mask (rows
+//     with ink form runs; a run much shorter than the tallest one, e.g. one
+//     stroke of 二 or a comma tail, is merged into its nearest neighbour);
+//  3. the ink box (plus a small pad) is cut out, scaled so the median line
+//     height becomes Options::text_line_height_px / number_line_height_px
+//     (28–36 px measured best; 48 px and more lose 15–25 %), and framed in
+//     white;
+//  4. each line goes to Tesseract as PSM_SINGLE_LINE (more accurate than
+//     PSM_SINGLE_BLOCK on short cells); lines are joined with '\n';
+//  5. an empty or unsure reading is retried at other scales (and, for
+//     numbers, with the text model); the most confident reading wins.
+// Numbers (Hint::kNumber) are read by a second model (eng by default) with a
+// digit whitelist. Measurements: tests/unit/ocr/README.md.
+#include "ocr/ocr.hpp"
+
+#include <tesseract/baseapi.h>
+#include <tesseract/resultiterator.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <exception>
+#include <mutex>
+#include <numeric>
+#include <opencv2/imgproc.hpp>
+#include <utility>
+
+#ifdef SCANTAB_OCR_OPENMP
+#include <omp.h>
+#endif
+
+#include "core/cv_image.hpp"
+
+namespace scantab::ocr {
+namespace {
+
+// Characters an amount or subject-code cell may hold (Hint::kNumber).
+// Tesseract >= 4.1 applies the whitelist in the LSTM decoder too
+// (tests/unit/ocr verifies this for the installed version).
+constexpr const char* kNumberWhitelist = "0123456789.,-%≥≤><";
+
+// ------------------------------------------------------------ ink analysis
+struct InkLayout {
+  cv::Mat mask;                           // CV_8U, 255 = ink kept for layout
+  Rect ink;                               // bounding box of `mask`, crop coords
+  std::vector<std::pair<int, int>> lines;  // [top, bottom) per text line
+};
+
+int frame_width(double dpi) { return std::max(2, int(std::lround(dpi / 75.0))); }
+
+// Smallest blob (in pixels) that counts as ink: about a printed full stop of
+// 10.5pt type at `dpi` (~3 px across at 300 dpi after scanning).
+int min_blob_area(double dpi) {
+  const double s = dpi / 300.0;
+  return std::max(3, int(std::lround(9.0 * s * s)));
+}
+
+// Steps 1 of the file comment: a clean ink mask of a gray crop.
+cv::Mat ink_mask(const cv::Mat& gray, double dpi) {
+  cv::Mat mask = cv::Mat::zeros(gray.size(), CV_8U);
+  const int f = frame_width(dpi);
+  if (gray.cols <= 2 * f || gray.rows <= 2 * f) return mask;
+  const cv::Rect inner(f, f, gray.cols - 2 * f, gray.rows - 2 * f);
+  cv::Mat roi = gray(inner);
+
+  // Otsu (1979) on the interior, clamped: on a blank or uniformly gray crop
+  // Otsu splits paper noise, so the threshold never rises above 180; a
+  // threshold below 80 would lose light print.
+  cv::Mat scratch;
+  double otsu = cv::threshold(roi, scratch, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  double thr = std::clamp(otsu, 80.0, 180.0);
+  cv::Mat inner_mask = mask(inner);
+  cv::threshold(roi, inner_mask, thr, 255, cv::THRESH_BINARY_INV);
+
+  cv::Mat labels, stats, centroids;
+  int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8, CV_32S);
+  const int min_area = min_blob_area(dpi);
+  std::vector<std::uint8_t> keep(std::size_t(n), 0);
+  for (int i = 1; i < n; ++i) keep[std::size_t(i)] = stats.at<int>(i, cv::CC_STAT_AREA) >= min_area;
+  for (int y = 0; y < mask.rows; ++y) {
+    auto* m = mask.ptr<std::uint8_t>(y);
+    const int* l = labels.ptr<int>(y);
+    for (int x = 0; x < mask.cols; ++x) m[x] = keep[std::size_t(l[x])] ? 255 : 0;
+  }
+  return mask;
+}
+
+// Step 2: text lines from the horizontal projection profile.
+std::vector<std::pair<int, int>> find_lines(const cv::Mat& mask) {
+  std::vector<std::pair<int, int>> runs;
+  for (int y = 0; y < mask.rows; ++y) {
+    bool ink = cv::countNonZero(mask.row(y)) > 0;
+    if (ink && (runs.empty() || runs.back().second != y)) runs.push_back({y, y + 1});
+    else if (ink) runs.back().second = y + 1;
+  }
+  // Merge runs shorter than half the tallest run into their nearest
+  // neighbour while that neighbour is close (gap < half the tallest run):
+  // separate strokes of one character (二, 三) or punctuation are not lines.
+  for (bool merged = true; merged && runs.size() > 1;) {
+    merged = false;
+    int tallest = 0;
+    for (auto [a, b] : runs) tallest = std::max(tallest, b - a);
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      if (runs[i].second - runs[i].first >= tallest / 2) continue;
+      int gap_up = i > 0 ? runs[i].first - runs[i - 1].second : INT32_MAX;
+      int gap_down = i + 1 < runs.size() ? runs[i + 1].first - runs[i].second : INT32_MAX;
+      std::size_t j = gap_up <= gap_down ? i - 1 : i + 1;
+      if (std::min(gap_up, gap_down) >= tallest / 2) continue;
+      std::size_t lo = std::min(i, j), hi = std::max(i, j);
+      runs[lo] = {runs[lo].first, runs[hi].second};
+      runs.erase(runs.begin() + std::ptrdiff_t(hi));
+      merged = true;
+      break;
+    }
+  }
+  return runs;
+}
+
+InkLayout analyse(const cv::Mat& gray, double dpi) {
+  InkLayout layout;
+  layout.mask = ink_mask(gray, dpi);
+  cv::Rect box = cv::boundingRect(layout.mask);
+  layout.ink = Rect{box.x, box.y, box.width, box.height};
+  if (!layout.ink.empty()) layout.lines = find_lines(layout.mask);
+  return layout;
+}
+
+// ------------------------------------------------------------ text cleanup
+std::u32string decode_utf8(const std::string& s) {
+  std::u32string out;
+  for (std::size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (len == 0 || i + std::size_t(len) > s.size()) {  // invalid byte: skip it
+      ++i;
+      continue;
+    }
+    char32_t cp = len == 1 ? c : c & (0x7F >> len);
+    for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + std::size_t(k)]) & 0x3F);
+    out.push_back(cp);
+    i += std::size_t(len);
+  }
+  return out;
+}
+
+std::string encode_utf8(const std::u32string& s) {
+  std::string out;
+  for (char32_t cp : s) {
+    if (cp < 0x80) {
+      out.push_back(char(cp));
+    } else if (cp < 0x800) {
+      out.push_back(char(0xC0 | (cp >> 6)));
+      out.push_back(char(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      out.push_back(char(0xE0 | (cp >> 12)));
+      out.push_back(char(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(char(0x80 | (cp & 0x3F)));
+    } else {
+      out.push_back(char(0xF0 | (cp >> 18)));
+      out.push_back(char(0x80 | ((cp >> 12) & 0x3F)));
+      out.push_back(char(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(char(0x80 | (cp & 0x3F)));
+    }
+  }
+  return out;
+}
+
+// Characters after or before which a space is never meaningful in Chinese
+// text: ideographs, CJK and fullwidth punctuation, curly quotes, dashes,
+// circled numbers (①购置费).
+bool is_wide(char32_t c) {
+  return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
+         (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFFEF) ||
+         (c >= 0x2010 && c <= 0x2027) || (c >= 0x2460 && c <= 0x24FF) ||
+         (c >= 0x20000 && c <= 0x2FFFF);
+}
+
+// Removes spaces next to a wide character; in a number (Hint::kNumber)
+// removes every space (one cell holds one amount or code, and Tesseract
+// splits "1,879.36" after the comma). Collapses other runs of spaces.
+std::string clean_line(const std::string& line, Hint hint) {
+  std::u32string in = decode_utf8(line), out;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != U' ') {
+      out.push_back(in[i]);
+      continue;
+    }
+    std::size_t j = i;
+    while (j < in.size() && in[j] == U' ') ++j;  // [i, j) is a run of spaces
+    bool drop = hint == Hint::kNumber || out.empty() || j == in.size() ||
+                is_wide(out.back()) || is_wide(in[j]);
+    if (!drop) out.push_back(U' ');
+    i = j - 1;
+  }
+  return encode_utf8(out);
+}
+
+// The printed disclosures use fullwidth punctuation in Chinese text; the
+// LSTM often answers with the ASCII look-alike. In a text that contains CJK,
+// ( ) : ; , become （ ）：；， unless they sit between two ASCII
+// letters/digits (e.g. "1,879.36" or "(1)" stays); 〈 before a closing
+// parenthesis is a misread （; 《（ and 〈（ become （.
+std::string fullwidth_punctuation(const std::string& text) {
+  std::u32string s = decode_utf8(text);
+  if (std::none_of(s.begin(), s.end(), is_wide)) return text;
+  auto ascii_alnum = [](char32_t c) { return c < 0x80 && std::isalnum(int(c)); };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char32_t prev = i > 0 ? s[i - 1] : U' ', next = i + 1 < s.size() ? s[i + 1] : U' ';
+    const bool inside_ascii = ascii_alnum(prev) && ascii_alnum(next);
+    const bool touches_wide = is_wide(prev) || is_wide(next);
+    switch (s[i]) {
+      case U'(': if (!inside_ascii && is_wide(next)) s[i] = U'（'; break;
+      case U')': if (!inside_ascii && is_wide(prev)) s[i] = U'）'; break;
+      case U':': if (!inside_ascii && touches_wide) s[i] = U'：'; break;
+      case U';': if (!inside_ascii && touches_wide) s[i] = U'；'; break;
+      case U',': if (!inside_ascii && touches_wide) s[i] = U'，'; break;
+      case U'〈': if (s.find_first_of(U")）", i) != std::u32string::npos) s[i] = U'（'; break;
+      default: break;
+    }
+  }
+  // The LSTM sometimes reads the wide left bearing of （ as an extra 《 or
+  // 〈 in front of it; a doubled opening bracket does not occur in print.
+  std::u32string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const bool doubled = (s[i] == U'《' || s[i] == U'〈' || s[i] == U'（') && i + 1 < s.size() &&
+                         (s[i + 1] == U'（' || s[i + 1] == U'(');
+    if (!doubled) out.push_back(s[i]);
+  }
+  return encode_utf8(out);
+}
+
+// ------------------------------------------------------------ tessdata lookup
+std::vector<std::string> split_languages(const std::string& language) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= language.size()) {
+    std::size_t end = language.find('+', start);
+    if (end == std::string::npos) end = language.size();
+    if (end > start) out.push_back(language.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+bool has_all(const std::filesystem::path& dir, const std::vector<std::string>& languages) {
+  std::error_code ec;
+  for (const auto& lang : languages)
+    if (!std::filesystem::is_regular_file(dir / (lang + ".traineddata"), ec)) return false;
+  return true;
+}
+
+// The tessdata directory that holds every requested language, or an error
+// naming what is missing.
+Result<std::filesystem::path> find_tessdata(const std::filesystem::path& tessdata_dir, const std::string& language) {
+  const auto languages = split_languages(language);
+  if (languages.empty()) return fail(ErrorCode::kMissingDependency, "ocr: no OCR language given");
+  std::vector<std::filesystem::path> candidates;
+  if (!tessdata_dir.empty()) {
+    candidates.push_back(tessdata_dir);
+  } else {
+    if (const char* env = std::getenv("TESSDATA_PREFIX"); env && *env) {
+      candidates.emplace_back(env);
+      candidates.push_back(std::filesystem::path(env) / "tessdata");
+    }
+    for (const char* dir : {"/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
+                            "/usr/share/tessdata", "/usr/local/share/tessdata"})
+      candidates.emplace_back(dir);
+  }
+  for (const auto& dir : candidates)
+    if (has_all(dir, languages)) return dir;
+  std::string looked;
+  for (const auto& dir : candidates) looked += (looked.empty() ? "" : ", ") + dir.string();
+  return fail(ErrorCode::kMissingDependency,
+              "ocr: Tesseract language data '" + language + "' not found (looked in " + looked +
+                  "); install it, e.g. `apt-get install tesseract-ocr-chi-sim`");
+}
+
+// Tesseract's LSTM parallelises with OpenMP; with one engine per worker
+// thread that only oversubscribes the cores. See the header comment.
+void limit_openmp_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    ::setenv("OMP_THREAD_LIMIT", "1", 0);  // for children; libgomp already read ours
+#ifdef SCANTAB_OCR_OPENMP
+    omp_set_max_active_levels(0);  // no active parallel region: 1 thread
+#endif
+  });
+}
+
+// Tesseract's global parameters (debug_file …) are written during Init.
+std::mutex& init_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+}  // namespace
+
+// ------------------------------------------------------------ is_blank
+bool is_blank(const Image& gray, double dpi) {
+  if (gray.empty() || gray.pixels.size() < std::size_t(gray.width) * gray.height * gray.channels) return true;
+  try {
+    cv::Mat m = as_mat(gray), g;
+    if (gray.channels == 3) cv::cvtColor(m, g, cv::COLOR_BGR2GRAY);
+    else g = m;
+    return cv::countNonZero(ink_mask(g, dpi > 0 ? dpi : 300.0)) == 0;
+  } catch (const std::exception&) {
+    return false;  // let recognition decide
+  }
+}
+
+// ------------------------------------------------------------ Engine
+namespace {
+
+// One initialised TessBaseAPI; End() on destruction.
+struct Api {
+  tesseract::TessBaseAPI api;
+  ~Api() { api.End(); }
+};
+
+Result<std::unique_ptr<Api>> open_api(const std::filesystem::path& tessdata, const std::string& language) {
+  auto api = std::make_unique<Api>();
+  // Init-time parameters: silence tprintf chatter, no table detection of
+  // Tesseract's own (the grid stage owns tables), keep interword spaces.
+  std::vector<std::string> names = {"debug_file", "textord_tabfind_find_tables", "preserve_interword_spaces",
+                                    "user_defined_dpi"};
+  std::vector<std::string> values = {"/dev/null", "0", "1", "300"};
+  int rc;
+  {
+    std::lock_guard lock(init_mutex());
+    rc = api->api.Init(tessdata.c_str(), language.c_str(), tesseract::OEM_LSTM_ONLY, nullptr, 0, &names, &values,
+                       false);
+  }
+  if (rc != 0)
+    return fail(ErrorCode::kMissingDependency, "ocr: Tesseract could not load language '" + language + "' from " +
+                                                   tessdata.string() + " (damaged or incompatible .traineddata?)");
+  return api;
+}
+
+}  // namespace
+
+struct Engine::Impl {
+  Options options;
+  std::unique_ptr<Api> text;    // Options::language
+  std::unique_ptr<Api> number;  // Options::number_language; null = use `text`
+
+  // Runs Tesseract on one prepared (scaled, framed) line image; appends the
+  // recognised words' text (joined by lines) and confidences (0..100).
+  // number_model: use the number model (if any) for Hint::kNumber.
+  bool run(const cv::Mat& img, double dpi, Hint hint, bool number_model, std::string& out,
+           std::vector<float>& confidences) {
+    tesseract::TessBaseAPI& api = (hint == Hint::kNumber && number_model && number ? number : text)->api;
+    api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
+    api.SetVariable("tessedit_char_whitelist", hint == Hint::kNumber ? kNumberWhitelist : "");
+    int ppi = std::clamp(int(std::lround(dpi)), 70, 2400);
+    api.SetVariable("user_defined_dpi", std::to_string(ppi).c_str());
+    api.SetImage(img.data, img.cols, img.rows, 1, int(img.step[0]));
+    api.SetSourceResolution(ppi);
+    if (api.Recognize(nullptr) != 0) return false;
+    std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
+    std::string line;
+    auto flush = [&] {
+      std::string cleaned = clean_line(line, hint);
+      if (!cleaned.empty()) out += (out.empty() ? "" : "\n") + cleaned;
+      line.clear();
+    };
+    if (it) {
+      do {
+        if (it->IsAtBeginningOf(tesseract::RIL_TEXTLINE)) flush();
+        std::unique_ptr<char[]> word(it->GetUTF8Text(tesseract::RIL_WORD));
+        if (!word || word[0] == 0) continue;
+        line += (line.empty() ? "" : " ") + std::string(word.get());
+        confidences.push_back(it->Confidence(tesseract::RIL_WORD));
+      } while (it->Next(tesseract::RIL_WORD));
+    }
+    flush();
+    return true;
+  }
+
+  CellText recognize(const Image& image, double dpi, Hint hint) {
+    if (image.empty() || (image.channels != 1 && image.channels != 3) ||
+        image.pixels.size() < std::size_t(image.width) * image.height * image.channels)
+      return {"", 1.0};
+    if (!(dpi > 0)) dpi = 300.0;
+    cv::Mat gray;
+    if (image.channels == 3) cv::cvtColor(as_mat(image), gray, cv::COLOR_BGR2GRAY);
+    else gray = as_mat(image);
+
+    const InkLayout layout = analyse(gray, dpi);
+    if (layout.ink.empty() || layout.lines.empty()) return {"", 1.0};
+
+    // A first reading with the tuned preparation; when it is empty or
+    // unsure (mean confidence below kRetryBelow), more with the line scaled
+    // 1.3x and 0.8x (gray), keeping the most confident reading. The
+    // LSTM's errors on short cells (one digit, two characters) depend on
+    // the scale, so a second look at another scale often recovers them.
+    constexpr double kRetryBelow = 0.6;
+    // Numbers get a last look with the text model.
+    struct Attempt {
+      double factor;
+      bool binarize, number_model;
+    };
+    const Attempt attempts[] = {{1.0, options.binarize, true}, {1.3, false, true}, {0.8, false, true},
+                                {1.0, options.binarize, false}};
+    CellText best;
+    for (const Attempt& a : attempts) {
+      if (&a != attempts && !best.text.empty() && best.confidence >= kRetryBelow) break;
+      if (!a.number_model && (hint != Hint::kNumber || !number)) break;
+      CellText other = read(gray, layout, dpi, hint, a.factor, a.binarize, a.number_model);
+      if (!other.text.empty() && (best.text.empty() || other.confidence > best.confidence)) best = other;
+    }
+    return best;
+  }
+
+  // One reading of the crop: every line scaled (target height x `factor`),
+  // framed and recognised on its own.
+  CellText read(const cv::Mat& gray, const InkLayout& layout, double dpi, Hint hint, double factor,
+                bool binarize, bool number_model) {
+    // Scale so the median line height becomes the target height.
+    std::vector<int> heights;
+    for (auto [a, b] : layout.lines) heights.push_back(b - a);
+    std::nth_element(heights.begin(), heights.begin() + std::ptrdiff_t(heights.size() / 2), heights.end());
+    const int line_h = std::max(1, heights[heights.size() / 2]);
+    const int target = hint == Hint::kNumber ? options.number_line_height_px : options.text_line_height_px;
+    const double scale = std::clamp(factor * target / line_h, 0.2, 8.0);
+
+    // Rows [top, bottom) of the ink box widened by a pad of a quarter line,
+    // clipped to the crop without its frame.
+    const int f = frame_width(dpi), pad = std::max(2, line_h / 4);
+    const cv::Rect inner(f, f, gray.cols - 2 * f, gray.rows - 2 * f);
+    auto cut = [&](int top, int bottom) {
+      return cv::Rect(layout.ink.x - pad, top, layout.ink.width + 2 * pad, bottom - top) & inner;
+    };
+    const int margin = std::max(8, int(std::lround(options.margin_fraction * target)));
+    auto prepare = [&](const cv::Rect& r) {
+      cv::Mat scaled, framed;
+      cv::resize(gray(r), scaled, cv::Size(), scale, scale, scale > 1.0 ? cv::INTER_CUBIC : cv::INTER_AREA);
+      if (binarize) cv::threshold(scaled, scaled, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+      cv::copyMakeBorder(scaled, framed, margin, margin, margin, margin, cv::BORDER_CONSTANT, cv::Scalar(255));
+      return framed;
+    };
+
+    // Each line on its own as PSM_SINGLE_LINE, top to bottom (also when the
+    // caller said kTextLine but the crop holds more). A line's strip reaches
+    // halfway into the gaps to its neighbours so that no stroke is cut off.
+    std::string text;
+    std::vector<float> confidences;
+    const auto& lines = layout.lines;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      int top = i == 0 ? lines[i].first - pad : (lines[i - 1].second + lines[i].first) / 2;
+      int bottom = i + 1 == lines.size() ? lines[i].second + pad : (lines[i].second + lines[i + 1].first) / 2;
+      if (!run(prepare(cut(top, bottom)), dpi * scale, hint, number_model, text, confidences)) return {"", 0.0};
+    }
+    if (hint != Hint::kNumber) text = fullwidth_punctuation(text);
+    if (text.empty() || confidences.empty()) return {text, 0.0};
+    double mean = std::accumulate(confidences.begin(), confidences.end(), 0.0) / double(confidences.size());
+    return {text, std::clamp(mean / 100.0, 0.0, 1.0)};
+  }
+};
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() = default;
+
+Result<std::unique_ptr<Engine>> Engine::create(const Options& options) {
+  auto tessdata = find_tessdata(options.tessdata_dir, options.language);
+  if (!tessdata) return std::unexpected(tessdata.error());
+  limit_openmp_once();
+  try {
+    auto impl = std::make_unique<Impl>();
+    impl->options = options;
+    auto text = open_api(*tessdata, options.language);
+    if (!text) return std::unexpected(text.error());
+    impl->text = std::move(*text);
+    // The number model is an optimisation: without it, numbers are read
+    // with the text model (a little less accurately).
+    if (!options.number_language.empty() && options.number_language != options.language) {
+      if (auto dir = find_tessdata(options.tessdata_dir, options.number_language))
+        if (auto number = open_api(*dir, options.number_language)) impl->number = std::move(*number);
+    }
+    return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::kInternal, std::string("ocr: Tesseract initialisation failed: ") + e.what());
+  }
+}
+
+CellText Engine::recognize(const Image& gray, double dpi, Hint hint) {
+  try {
+    return impl_->recognize(gray, dpi, hint);
+  } catch (const std::exception&) {
+    return {"", 0.0};  // OpenCV/allocation failure on a pathological crop
+  }
+}
+
+// ------------------------------------------------------------ EnginePool
+EnginePool::EnginePool(Options options, int max_engines)
+    : options_(std::move(options)), max_engines_(std::max(1, max_engines)) {}
+EnginePool::~EnginePool() = default;
+
+EnginePool::Lease::Lease(EnginePool* pool, std::unique_ptr<Engine> engine)
+    : pool_(pool), engine_(std::move(engine)) {}
+EnginePool::Lease::Lease(Lease&& other) noexcept
+    : pool_(std::exchange(other.pool_, nullptr)), engine_(std::move(other.engine_)) {}
+EnginePool::Lease::~Lease() {
+  if (pool_ && engine_) pool_->release(std::move(engine_));
+}
+
+Result<EnginePool::Lease> EnginePool::acquire() {
+  std::unique_lock lock(mutex_);
+  available_.wait(lock, [&] { return !idle_.empty() || created_ < max_engines_; });
+  if (!idle_.empty()) {
+    auto engine = std::move(idle_.back());
+    idle_.pop_back();
+    return Lease(this, std::move(engine));
+  }
+  ++created_;  // reserve the slot, create outside the lock (Init takes ~0.3 s)
+  lock.unlock();
+  auto engine = Engine::create(options_);
+  if (!engine) {
+    lock.lock();
+    --created_;
+    available_.notify_one();
+    return std::unexpected(engine.error());
+  }
+  return Lease(this, std::move(*engine));
+}
+
+void EnginePool::release(std::unique_ptr<Engine> engine) {
+  {
+    std::lock_guard lock(mutex_);
+    idle_.push_back(std::move(engine));
+  }
+  available_.notify_one();
+}
+
+}  // namespace scantab::ocr
