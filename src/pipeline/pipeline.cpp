@@ -152,6 +152,9 @@ Result<PageResult> Converter::convert_page(const PageImage& page, const std::str
 
   // Collect every OCR job of the page: cells, then caption lines.
   const Image text_page = erase_lines(prepared->gray, detection.line_mask);
+  if (!options_.debug_dir.empty())
+    cv::imwrite((options_.debug_dir / fmt::format("{}_p{}_4_text.png", stem, page.page_index + 1)).string(),
+                as_mat(text_page));
   std::vector<Job> jobs;
   std::vector<std::size_t> cell_start;
   for (const Grid& g : detection.tables) {

@@ -56,9 +56,10 @@ Result<PreparedPage> prepare(const PageImage& page, const Options& options) {
     const Image small_gray = reduced(gray, f);
     const Image small_binary = binarize(small_gray, out.dpi * f);
     const double skew = estimate_skew_degrees(small_binary, options.max_skew_degrees);
-    // Skip rotations whose largest displacement is under half a pixel.
+    // Skip rotations whose largest displacement is under half a pixel, and
+    // skews under options.min_skew_degrees (see there).
     const double drift = std::abs(std::sin(skew * kPi / 180.0)) * std::max(gray.width, gray.height);
-    const bool deskew = drift >= 0.5;
+    const bool deskew = drift >= 0.5 && std::abs(skew) >= options.min_skew_degrees;
     if (options.fix_orientation) {
       const Image level = deskew ? binarize(rotate_gray(small_gray, -skew), out.dpi * f) : small_binary;
       out.rotation_degrees =

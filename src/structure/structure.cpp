@@ -110,6 +110,10 @@ std::vector<Rect> find_text_segments(const Image& binary, const Image& line_mask
   const int max_line_height = mm_to_px(14.0, dpi);
   for (auto [y0, y1] : runs(row_ink, mm_to_px(0.6, dpi))) {
     if (y1 - y0 < min_line_height || y1 - y0 > max_line_height) continue;
+    // A band cut by the region's top or bottom edge (not the page's) is part
+    // of a line that belongs to a neighbouring region: reading half a line
+    // only yields garbage.
+    if ((y0 == 0 && r.y > 0) || (y1 == r.height && r.bottom() < binary.height)) continue;
     std::vector<int> col_ink(r.width, 0);
     for (int y = y0; y < y1; ++y)
       for (int x = 0; x < r.width; ++x) col_ink[x] += is_ink(binary, line_mask, r.x + x, r.y + y) ? 1 : 0;

@@ -25,7 +25,8 @@ std::vector<CaptionRegions> caption_regions(const std::vector<Grid>& grids, int 
 // in line_mask (may be empty). A text line is a band of rows with ink; it is
 // cut into segments where a horizontal gap is wider than gap_mm (so
 // "部门名称：…" at the left and "单位：万元" at the right of one line are two
-// segments). Returned top-to-bottom, left-to-right, in page pixels.
+// segments). Lines cut by the region's edge are dropped. Returned
+// top-to-bottom, left-to-right, in page pixels.
 std::vector<Rect> find_text_segments(const Image& binary, const Image& line_mask, const Rect& region, double dpi,
                                      double gap_mm = 8.0);
 

@@ -68,6 +68,15 @@ TEST(FindTextSegments, IgnoresMaskedLinesAndSpecks) {
   EXPECT_EQ(segs[0], (Rect{300, 20, 200, 30}));
 }
 
+TEST(FindTextSegments, DropsLinesCutByTheRegionEdge) {
+  const double dpi = 200;
+  Image binary = page_with_blocks(800, 600, {{300, 100, 200, 30}, {300, 190, 200, 30}});
+  // The region ends in the middle of the second line.
+  auto segs = find_text_segments(binary, Image{}, Rect{0, 50, 800, 155}, dpi);
+  ASSERT_EQ(segs.size(), 1u);
+  EXPECT_EQ(segs[0], (Rect{300, 100, 200, 30}));
+}
+
 TEST(CaptionRegions, StopAtNeighbouringGrid) {
   Grid a, b;
   a.bounds = Rect{100, 300, 1400, 600};
