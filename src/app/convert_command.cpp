@@ -121,4 +121,8 @@ Registered register_convert(CLI::App& app) {
   return {cmd, [convert] { return run_convert(*convert); }};
 }
 
+namespace {
+const CommandRegistration registration{10, register_convert};
+}  // namespace
+
 }  // namespace scantab::app

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -28,13 +29,36 @@ void limit_openmp_threads(char** argv) {
 
 }  // namespace
 
+namespace scantab::app {
+
+namespace {
+std::vector<std::pair<int, Registrar>>& registry() {
+  static std::vector<std::pair<int, Registrar>> entries;
+  return entries;
+}
+}  // namespace
+
+CommandRegistration::CommandRegistration(int order, Registrar registrar) {
+  registry().emplace_back(order, registrar);
+}
+
+std::vector<Registered> register_all_commands(CLI::App& app) {
+  auto entries = registry();
+  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Registered> out;
+  for (const auto& [order, registrar] : entries) out.push_back(registrar(app));
+  return out;
+}
+
+}  // namespace scantab::app
+
 int main(int argc, char** argv) {
   limit_openmp_threads(argv);
   CLI::App app{"scantab: scanned Chinese budget tables -> checked, structured tables"};
   app.set_version_flag("--version", std::string("scantab ") + SCANTAB_VERSION);
   app.require_subcommand(1);
 
-  std::vector<app::Registered> commands = {app::register_convert(app)};
+  std::vector<app::Registered> commands = app::register_all_commands(app);
 
   try {
     app.parse(argc, argv);
