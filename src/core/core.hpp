@@ -131,6 +131,10 @@ struct Table {
   std::vector<std::string> caption_lines;  // every text line found above the grid, top to bottom
   std::vector<std::string> notes;          // text lines below the grid, e.g. "注：本表无数据"
   std::vector<Issue> issues;
+  // For a table stitched from several pages: the 0-based page of each row
+  // (size == rows); each cell's box is in the frame of its own row's page.
+  // Empty when every row is on page_index.
+  std::vector<int> row_pages;
 };
 
 struct PageResult {

@@ -32,7 +32,10 @@ json cell_json(const Cell& cell) {
 json table_json(const Table& table, int index) {
   json cells = json::array();
   for (const Cell& cell : table.cells) cells.push_back(cell_json(cell));
+  json row_pages = json::array();
+  for (int page : table.row_pages) row_pages.push_back(page + 1);
   return {{"page", table.page_index + 1},
+          {"row_pages", std::move(row_pages)},
           {"index", index},
           {"title", table.title},
           {"unit", table.unit},
@@ -107,8 +110,11 @@ std::string to_html(const DocumentResult& doc) {
   int table_index = 0;
   for (const PageResult& page : doc.pages) {
     for (const Table& table : page.tables) {
-      out += fmt::format("<table data-page=\"{}\" data-index=\"{}\">\n<caption>{}</caption>\n",
-                         table.page_index + 1, table_index++, escape_html(table.title));
+      std::string last_page;
+      if (!table.row_pages.empty() && table.row_pages.back() != table.page_index)
+        last_page = fmt::format(" data-last-page=\"{}\"", table.row_pages.back() + 1);
+      out += fmt::format("<table data-page=\"{}\"{} data-index=\"{}\">\n<caption>{}</caption>\n",
+                         table.page_index + 1, last_page, table_index++, escape_html(table.title));
       if (!table.department.empty() || !table.unit.empty())
         out += fmt::format("<!-- 部门名称：{} 单位：{} -->\n", escape_html(table.department),
                            escape_html(table.unit));

@@ -6,7 +6,8 @@
 // JSON schema (NAME.json), also used by ground truth and by `scantab eval`:
 //   {"scantab_version", "source", "pages": [{"page" (1-based), "width", "height",
 //    "dpi", "skew_degrees", "rotation_degrees", "notes": [..],
-//    "tables": [{"page", "index" (0-based within the document), "title", "unit",
+//    "tables": [{"page", "row_pages" (1-based page of each row; empty unless
+//      the table was stitched over pages), "index" (0-based within the document), "title", "unit",
 //      "department", "caption_lines", "notes", "grid_kind", "bbox": [x,y,w,h],
 //      "rows", "cols", "issues": [{code,message}],
 //      "cells": [{"row","col","rowSpan","colSpan","bbox","text","ocr_text",

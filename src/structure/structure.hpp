@@ -49,4 +49,12 @@ std::string join_cell_lines(const std::string& text);
 // grid.cells). Cell text is joined with join_cell_lines; ocr_text keeps the raw text.
 Table assemble(const Grid& grid, const std::vector<CellText>& texts, int page_index);
 
+// Tables running over pages: where the first table of a page has no title
+// of its own and the same columns (count and relative positions) as the last
+// table of the previous page, it is appended to that table. Header rows that
+// the continuation repeats are dropped. The stitched table stays on its first
+// page, records each row's page in row_pages, and the continuation page gets
+// a note. Returns how many continuations were joined.
+int stitch_continued_tables(std::vector<PageResult>& pages);
+
 }  // namespace scantab::structure

@@ -108,3 +108,76 @@ TEST(Assemble, KeepsSpansBoxesAndRawText) {
   EXPECT_EQ(t.cells[1].ocr_text, "合\n计");
   EXPECT_DOUBLE_EQ(t.cells[2].confidence, 0.95);
 }
+
+namespace {
+
+// A table of `rows` x 3 on `page`: row r, col c holds "r<r>c<c>" unless a
+// header text is given for that row.
+Table lattice_table(int page, int rows, const std::string& title, std::vector<std::vector<std::string>> header = {}) {
+  Table t;
+  t.page_index = page;
+  t.rows = rows;
+  t.cols = 3;
+  t.title = title;
+  t.bbox = Rect{100, 100, 900, rows * 40};
+  const int xs[] = {100, 250, 600};
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < 3; ++c) {
+      Cell cell;
+      cell.row = r;
+      cell.col = c;
+      cell.box = Rect{xs[c], 100 + r * 40, 100, 40};
+      cell.text = r < int(header.size()) ? header[r][c] : "p" + std::to_string(page) + "r" + std::to_string(r) + "c" + std::to_string(c);
+      t.cells.push_back(cell);
+    }
+  return t;
+}
+
+PageResult page_with(int index, std::vector<Table> tables) {
+  PageResult p;
+  p.page_index = index;
+  p.tables = std::move(tables);
+  return p;
+}
+
+}  // namespace
+
+TEST(Stitch, JoinsUntitledContinuationWithSameColumns) {
+  std::vector<PageResult> pages = {page_with(0, {lattice_table(0, 5, "2023年预算收支总表")}),
+                                   page_with(1, {lattice_table(1, 3, "")})};
+  EXPECT_EQ(stitch_continued_tables(pages), 1);
+  ASSERT_EQ(pages[0].tables.size(), 1u);
+  EXPECT_TRUE(pages[1].tables.empty());
+  const Table& t = pages[0].tables[0];
+  EXPECT_EQ(t.rows, 8);
+  EXPECT_EQ(t.cells.size(), 24u);
+  EXPECT_EQ(t.row_pages, (std::vector<int>{0, 0, 0, 0, 0, 1, 1, 1}));
+  EXPECT_EQ(t.cells.back().row, 7);
+  EXPECT_EQ(t.cells.back().text, "p1r2c2");
+  EXPECT_EQ(pages[1].notes.back(), "table continued from page 1");
+}
+
+TEST(Stitch, DropsRepeatedHeaderRows) {
+  std::vector<std::vector<std::string>> header = {{"项目", "合计", "基本支出"}};
+  std::vector<PageResult> pages = {page_with(0, {lattice_table(0, 4, "2023年预算支出总表", header)}),
+                                   page_with(1, {lattice_table(1, 3, "", header)})};
+  EXPECT_EQ(stitch_continued_tables(pages), 1);
+  EXPECT_EQ(pages[0].tables[0].rows, 6);  // 4 + 3 - 1 repeated header row
+}
+
+TEST(Stitch, KeepsTitledOrDifferentTablesApart) {
+  std::vector<PageResult> titled = {page_with(0, {lattice_table(0, 4, "表一")}), page_with(1, {lattice_table(1, 3, "表二")})};
+  EXPECT_EQ(stitch_continued_tables(titled), 0);
+  Table narrow = lattice_table(1, 3, "");
+  narrow.cols = 2;
+  std::vector<PageResult> other = {page_with(0, {lattice_table(0, 4, "表一")}), page_with(1, {narrow})};
+  EXPECT_EQ(stitch_continued_tables(other), 0);
+}
+
+TEST(Stitch, RunsOverThreePages) {
+  std::vector<PageResult> pages = {page_with(0, {lattice_table(0, 4, "表一")}), page_with(1, {lattice_table(1, 4, "")}),
+                                   page_with(2, {lattice_table(2, 2, "")})};
+  EXPECT_EQ(stitch_continued_tables(pages), 2);
+  EXPECT_EQ(pages[0].tables[0].rows, 10);
+  EXPECT_EQ(pages[0].tables[0].row_pages.back(), 2);
+}
