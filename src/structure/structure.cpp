@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <regex>
 
 namespace scantab::structure {
@@ -43,21 +44,17 @@ bool is_ink(const Image& binary, const Image& line_mask, int x, int y) {
   return line_mask.empty() || line_mask.row(y)[x] == 0;
 }
 
-// Text after the first full- or half-width colon, trimmed; the whole text if none.
-std::string after_colon(const std::string& text) {
-  std::size_t pos = text.find("：");
-  std::size_t skip = 3;  // UTF-8 length of "："
-  if (pos == std::string::npos) {
-    pos = text.find(':');
-    skip = 1;
-  }
-  if (pos == std::string::npos) return text;
-  std::string rest = text.substr(pos + skip);
-  auto first = rest.find_first_not_of(' ');
-  return first == std::string::npos ? std::string() : rest.substr(first);
+// "<label><separator><value>": OCR often reads the full-width colon as a
+// semicolon, so all four of ：:；; separate. Matches lines such as
+// "部门名称：…", "单位：万元", "金额单位:元".
+const char* const kSeparator = "\\s*(?:：|:|；|;)\\s*";
+std::optional<std::string> labelled_value(const std::string& text, const std::string& label_pattern) {
+  const std::regex re("^(?:" + label_pattern + ")" + kSeparator + "(.*)$");
+  std::smatch match;
+  if (!std::regex_match(text, match, re)) return std::nullopt;
+  return match[1].str();
 }
 
-bool starts_with(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
 
 bool is_ascii_alnum(unsigned char c) { return c < 128 && std::isalnum(c); }
 
@@ -135,16 +132,15 @@ std::vector<Rect> find_text_segments(const Image& binary, const Image& line_mask
 }
 
 void apply_captions(Table& table, const std::vector<TextLine>& above, const std::vector<TextLine>& below) {
-  static const std::regex department_re(R"(^(部门|单位)名称)");
   int title_index = -1, fallback_index = -1, fallback_width = 0;
   for (std::size_t i = 0; i < above.size(); ++i) {
     const std::string& text = above[i].text;
     if (text.empty()) continue;
     table.caption_lines.push_back(text);
-    if (std::regex_search(text, department_re)) {
-      table.department = after_colon(text);
-    } else if (starts_with(text, "单位：") || starts_with(text, "单位:") || starts_with(text, "金额单位")) {
-      table.unit = after_colon(text);
+    if (auto department = labelled_value(text, "(?:部门|单位|预算单位)名称")) {
+      table.department = *department;
+    } else if (auto unit = labelled_value(text, "(?:金额)?单位")) {
+      table.unit = *unit;
     } else if (text.find("表") != std::string::npos && !std::regex_search(text, std::regex("公开表\\s*\\d+$"))) {
       title_index = static_cast<int>(i);  // keep the last (nearest the grid)
     } else if (above[i].box.width > fallback_width) {

@@ -41,6 +41,13 @@ TEST(ApplyCaptions, FindsTitleDepartmentAndUnit) {
   EXPECT_EQ(t.caption_lines.size(), 4u);
 }
 
+TEST(ApplyCaptions, ToleratesColonReadAsSemicolon) {
+  Table t;
+  apply_captions(t, {line("2023年预算支出总表"), line("部门名称；测试单位"), line("单位；万元")}, {});
+  EXPECT_EQ(t.unit, "万元");
+  EXPECT_EQ(t.department, "测试单位");
+}
+
 TEST(ApplyCaptions, HalfWidthColonAndNoTitleWord) {
   Table t;
   apply_captions(t, {line("忻州市项目支出绩效目标"), line("单位:元")}, {});
