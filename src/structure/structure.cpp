@@ -45,9 +45,9 @@ bool is_ink(const Image& binary, const Image& line_mask, int x, int y) {
 }
 
 // "<label><separator><value>": OCR often reads the full-width colon as a
-// semicolon, so all four of ：:；; separate. Matches lines such as
+// semicolon or comma, so any of ：:；;，, separates. Matches lines such as
 // "部门名称：…", "单位：万元", "金额单位:元".
-const char* const kSeparator = "\\s*(?:：|:|；|;)\\s*";
+const char* const kSeparator = "\\s*(?:：|:|；|;|，|,)\\s*";
 std::optional<std::string> labelled_value(const std::string& text, const std::string& label_pattern) {
   const std::regex re("^(?:" + label_pattern + ")" + kSeparator + "(.*)$");
   std::smatch match;
@@ -137,7 +137,7 @@ void apply_captions(Table& table, const std::vector<TextLine>& above, const std:
     const std::string& text = above[i].text;
     if (text.empty()) continue;
     table.caption_lines.push_back(text);
-    if (auto department = labelled_value(text, "(?:部门|单位|预算单位)名称")) {
+    if (auto department = labelled_value(text, "(?:部门|单位|预算单位)名称|(?:编制|预算)?部门")) {
       table.department = *department;
     } else if (auto unit = labelled_value(text, "(?:金额)?单位")) {
       table.unit = *unit;

@@ -46,6 +46,11 @@ TEST(ApplyCaptions, ToleratesColonReadAsSemicolon) {
   apply_captions(t, {line("2023年预算支出总表"), line("部门名称；测试单位"), line("单位；万元")}, {});
   EXPECT_EQ(t.unit, "万元");
   EXPECT_EQ(t.department, "测试单位");
+  Table jiangsu;  // as printed in the Jiangsu 2019 tables, colon read as a comma
+  apply_captions(jiangsu, {line("支出预算总表"), line("部门：中共江苏省委办公厅"), line("单位，万元")}, {});
+  EXPECT_EQ(jiangsu.department, "中共江苏省委办公厅");
+  EXPECT_EQ(jiangsu.unit, "万元");
+  EXPECT_EQ(jiangsu.title, "支出预算总表");
 }
 
 TEST(ApplyCaptions, HalfWidthColonAndNoTitleWord) {
