@@ -33,6 +33,45 @@ std::string escape_html(const std::string& s) {
   return out;
 }
 
+// A table running over pages is ONE logical table in the truth, as scantab
+// outputs it: a title-less table at the top of a page continues the last
+// table of the previous page. Its repeated header rows (header_rows) are
+// dropped, its rows are appended, and "row_pages" records each row's page
+// (1-based). Cell boxes stay in their own page's frame.
+void stitch_continuations(json& pages) {
+  json* last = nullptr;  // last table of the previous page
+  int last_page = 0;
+  for (auto& page : pages) {
+    auto& tables = page["tables"];
+    const int page_no = page["page"].get<int>();
+    if (last && !tables.empty() && tables[0]["title"].get<std::string>().empty() && page_no == last_page + 1) {
+      json next = tables[0];
+      tables.erase(tables.begin());
+      json& first = *last;
+      if (first["row_pages"].empty())
+        for (int r = 0; r < first["rows"].get<int>(); ++r) first["row_pages"].push_back(first["page_no"]);
+      const int skip = next["header_rows"].get<int>();
+      const int offset = first["rows"].get<int>() - skip;
+      for (auto cell : next["cells"]) {
+        if (cell["row"].get<int>() < skip) continue;
+        cell["row"] = cell["row"].get<int>() + offset;
+        first["cells"].push_back(cell);
+      }
+      for (int r = skip; r < next["rows"].get<int>(); ++r) first["row_pages"].push_back(page_no);
+      first["rows"] = first["rows"].get<int>() + next["rows"].get<int>() - skip;
+      for (const auto& note : next["notes"]) first["notes"].push_back(note);
+      if (tables.empty()) {  // the table may run on over the next page too
+        last_page = page_no;
+        continue;
+      }
+    }
+    last = tables.empty() ? nullptr : &tables.back();
+    last_page = page_no;
+  }
+  for (auto& page : pages)
+    for (auto& table : page["tables"]) table.erase("page_no");
+}
+
 }  // namespace
 
 json to_json(const TruthDoc& doc) {
@@ -55,6 +94,8 @@ json to_json(const TruthDoc& doc) {
                         {"rows", t.rows},
                         {"cols", t.cols},
                         {"header_rows", t.header_rows},
+                        {"row_pages", json::array()},
+                        {"page_no", p.page},
                         {"bbox", box_json(t.bbox)},
                         {"cells", std::move(cells)}});
     }
@@ -66,6 +107,7 @@ json to_json(const TruthDoc& doc) {
                      {"applied_rotation_cw", p.applied_rotation_cw},
                      {"tables", std::move(tables)}});
   }
+  stitch_continuations(pages);
   // Top-level "profile" (the degradation profile) is what eval groups its per-profile summary by.
   json out = {{"source", doc.source}, {"generator", doc.generator}, {"pages", std::move(pages)}};
   if (doc.generator.is_object() && doc.generator.contains("profile")) out["profile"] = doc.generator["profile"];
