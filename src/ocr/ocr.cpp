@@ -418,6 +418,20 @@ struct Engine::Impl {
     return best;
   }
 
+  CellText read_once(const Image& image, double dpi, Hint hint, bool number_model, double factor) {
+    if (image.empty() || (image.channels != 1 && image.channels != 3) ||
+        image.pixels.size() < std::size_t(image.width) * image.height * image.channels)
+      return {"", 1.0};
+    if (!(dpi > 0)) dpi = 300.0;
+    cv::Mat gray;
+    if (image.channels == 3) cv::cvtColor(as_mat(image), gray, cv::COLOR_BGR2GRAY);
+    else gray = as_mat(image);
+    const InkLayout layout = analyse(gray, dpi);
+    if (layout.ink.empty() || layout.lines.empty()) return {"", 1.0};
+    const bool binarize = std::abs(factor - 1.0) < 1e-6 && options.binarize;
+    return read(gray, layout, dpi, hint, factor, binarize, number_model);
+  }
+
   // One reading of the crop: every line scaled (target height x `factor`),
   // framed and recognised on its own.
   CellText read(const cv::Mat& gray, const InkLayout& layout, double dpi, Hint hint, double factor,
@@ -494,6 +508,14 @@ CellText Engine::recognize(const Image& gray, double dpi, Hint hint) {
     return impl_->recognize(gray, dpi, hint);
   } catch (const std::exception&) {
     return {"", 0.0};  // OpenCV/allocation failure on a pathological crop
+  }
+}
+
+CellText Engine::read_once(const Image& gray, double dpi, Hint hint, Model model, double scale) {
+  try {
+    return impl_->read_once(gray, dpi, hint, model == Model::kNumber, std::clamp(scale, 0.25, 4.0));
+  } catch (const std::exception&) {
+    return {"", 0.0};
   }
 }
 

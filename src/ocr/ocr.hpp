@@ -79,6 +79,17 @@ class Engine {
   // an internal failure gives {"", 0.0}.
   CellText recognize(const Image& gray, double dpi, Hint hint);
 
+  // Which of the engine's two models reads: the text model (Options::language)
+  // or the number model (Options::number_language; the text model when that
+  // one is not installed).
+  enum class Model { kText, kNumber };
+  // One reading without retries, for cross-checking an amount: the crop
+  // prepared as in recognize() but with the line scaled to `scale` x the
+  // tuned height (binarized at 1.0, gray otherwise), read by `model`. With
+  // Hint::kNumber the digit whitelist applies to either model. Same contract
+  // for blank crops and failures as recognize().
+  CellText read_once(const Image& gray, double dpi, Hint hint, Model model, double scale = 1.0);
+
  private:
   struct Impl;
   explicit Engine(std::unique_ptr<Impl> impl);

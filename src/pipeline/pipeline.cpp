@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/cv_image.hpp"
+#include "repair/repair.hpp"
 #include "structure/structure.hpp"
 
 namespace scantab::pipeline {
@@ -51,6 +52,12 @@ bool has_cjk(const std::string& text) {
   return false;
 }
 
+int cjk_count(const std::string& text) {
+  int n = 0;
+  for (unsigned char c : text) n += c >= 0xE4 && c <= 0xE9;
+  return n;
+}
+
 bool looks_numeric(const std::string& text) {
   if (text.empty() || has_cjk(text)) return false;
   int digits = 0;
@@ -59,12 +66,47 @@ bool looks_numeric(const std::string& text) {
   return digits > 0;
 }
 
-// One unit of OCR work: a crop of the line-free page plus the hint to read it with.
+// One unit of OCR work: a crop of the line-free page plus how to read it.
+// kCell: a table cell, read as text; when that reading looks like a number,
+//   cross-checked as one (kNumberCell). kNumberCell: an amount or code cell
+//   (from its first reading or its column header): read by both models and
+//   decided by repair::decide_number. kLine: a caption line.
 struct Job {
+  enum class Kind { kCell, kNumberCell, kLine };
   Rect box;
-  ocr::Hint hint;
+  Kind kind;
+  repair::ColumnKind column = repair::ColumnKind::kUnknown;
   CellText result;
+  std::string raw;              // the chosen reading as OCR produced it
+  std::vector<Issue> issues;    // e.g. ocr_disagreement
+  std::vector<repair::Reading> readings;  // readings already made (pass 2 reuses them)
 };
+
+// Reads an amount/code cell with both models and decides (see repair::decide_number).
+// The cheap case: the text model's reading and the number model's agree; only
+// when they do not, two more readings (text model with the digit whitelist,
+// number model at 1.3x scale) break the tie.
+void read_number(ocr::Engine& engine, const Image& piece, double dpi, Job& job) {
+  auto reading = [](const CellText& t, const char* source) {
+    return repair::Reading{t.text, t.confidence, source};
+  };
+  auto& rs = job.readings;
+  if (rs.empty()) rs.push_back(reading(engine.recognize(piece, dpi, ocr::Hint::kTextBlock), "chi_sim"));
+  rs.push_back(reading(engine.recognize(piece, dpi, ocr::Hint::kNumber), "eng"));
+  if (repair::normalize_number(rs[0].text) != repair::normalize_number(rs[1].text)) {
+    rs.push_back(reading(engine.read_once(piece, dpi, ocr::Hint::kNumber, ocr::Engine::Model::kText), "chi_sim+digits"));
+    rs.push_back(reading(engine.read_once(piece, dpi, ocr::Hint::kNumber, ocr::Engine::Model::kNumber, 1.3), "eng@1.3"));
+  }
+  repair::NumberDecision d = repair::decide_number(rs, job.column);
+  job.result = CellText{d.text, d.confidence};
+  job.issues = std::move(d.issues);
+  job.raw = rs[0].text;
+  for (const auto& r : rs)
+    if (repair::normalize_number(r.text) == d.text) {
+      job.raw = r.text;
+      break;
+    }
+}
 
 // Runs every job on `threads` workers, each leasing one engine for its life.
 Result<void> run_jobs(std::vector<Job>& jobs, const Image& text_page, double dpi, ocr::EnginePool& pool,
@@ -87,13 +129,19 @@ Result<void> run_jobs(std::vector<Job>& jobs, const Image& text_page, double dpi
         job.result = CellText{"", 1.0};
         continue;
       }
-      job.result = (*lease)->recognize(piece, dpi, job.hint);
-      // Amounts and codes: a second, digit-constrained reading wins when it
-      // is a clean number (the first reading is kept in ocr_text upstream).
-      if (job.hint == ocr::Hint::kTextBlock && looks_numeric(job.result.text)) {
-        CellText number = (*lease)->recognize(piece, dpi, ocr::Hint::kNumber);
-        if (looks_numeric(number.text) && number.confidence >= job.result.confidence * 0.9) job.result = number;
+      if (job.kind == Job::Kind::kLine) {
+        job.result = (*lease)->recognize(piece, dpi, ocr::Hint::kTextLine);
+        job.raw = job.result.text;
+        continue;
       }
+      if (job.kind == Job::Kind::kCell) {
+        job.result = (*lease)->recognize(piece, dpi, ocr::Hint::kTextBlock);
+        job.raw = job.result.text;
+        if (!looks_numeric(job.result.text)) continue;
+        job.readings.push_back({job.result.text, job.result.confidence, "chi_sim"});
+        job.kind = Job::Kind::kNumberCell;
+      }
+      read_number(**lease, piece, dpi, job);
     }
   };
   int n = std::clamp<int>(threads, 1, std::max<int>(1, static_cast<int>(jobs.size())));
@@ -159,7 +207,7 @@ Result<PageResult> Converter::convert_page(const PageImage& page, const std::str
   std::vector<std::size_t> cell_start;
   for (const Grid& g : detection.tables) {
     cell_start.push_back(jobs.size());
-    for (const GridCell& c : g.cells) jobs.push_back(Job{inner_box(c.box, dpi), ocr::Hint::kTextBlock, {}});
+    for (const GridCell& c : g.cells) jobs.push_back(Job{inner_box(c.box, dpi), Job::Kind::kCell});
   }
   auto regions = structure::caption_regions(detection.tables, result.width, result.height, dpi);
   struct LineRef {
@@ -174,23 +222,80 @@ Result<PageResult> Converter::convert_page(const PageImage& page, const std::str
       for (const Rect& seg : structure::find_text_segments(prepared->binary, detection.line_mask, region, dpi)) {
         Rect padded{seg.x - pad, seg.y - pad, seg.width + 2 * pad, seg.height + 2 * pad};
         line_refs.push_back({t, jobs.size(), above});
-        jobs.push_back(Job{padded, ocr::Hint::kTextLine, {}});
+        jobs.push_back(Job{padded, Job::Kind::kLine});
       }
     }
   }
   if (auto ok = run_jobs(jobs, text_page, dpi, *engines_, resolve_threads(options_.threads)); !ok)
     return std::unexpected(ok.error());
 
-  for (std::size_t t = 0; t < detection.tables.size(); ++t) {
+  // Pass 2: cells in amount/code columns (known from the assembled header)
+  // whose first reading did not look like a number get the number cross-check.
+  auto build = [&](std::size_t t) {
     const Grid& g = detection.tables[t];
     std::vector<CellText> texts;
     for (std::size_t i = 0; i < g.cells.size(); ++i) texts.push_back(jobs[cell_start[t] + i].result);
-    Table table = structure::assemble(g, texts, page.page_index);
+    return structure::assemble(g, texts, page.page_index);
+  };
+  std::vector<std::size_t> second;
+  for (std::size_t t = 0; t < detection.tables.size(); ++t) {
+    const Table draft = build(t);
+    const std::vector<repair::ColumnKind> kinds = repair::column_kinds(draft);
+    const std::vector<GridCell>& cells = detection.tables[t].cells;
+    int first_number_row = draft.rows;
+    for (std::size_t i = 0; i < cells.size(); ++i)
+      if (jobs[cell_start[t] + i].kind == Job::Kind::kNumberCell) first_number_row = std::min(first_number_row, cells[i].row);
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      Job& job = jobs[cell_start[t] + i];
+      const auto kind = cells[i].col < int(kinds.size()) ? kinds[std::size_t(cells[i].col)] : repair::ColumnKind::kUnknown;
+      job.column = kind;
+      const bool number_column = kind == repair::ColumnKind::kAmount || kind == repair::ColumnKind::kCode;
+      if (job.kind == Job::Kind::kNumberCell) {
+        // Re-decide with the column's format now that it is known.
+        if (number_column) {
+          repair::NumberDecision d = repair::decide_number(job.readings, kind);
+          job.result = CellText{d.text, d.confidence};
+          job.issues = std::move(d.issues);
+        }
+        continue;
+      }
+      // A reading with two or more CJK characters is a label, whatever the header says.
+      if (number_column && cells[i].row > first_number_row && !job.result.text.empty() &&
+          cjk_count(job.result.text) < 2) {
+        job.readings.push_back({job.result.text, job.result.confidence, "chi_sim"});
+        job.kind = Job::Kind::kNumberCell;
+        second.push_back(cell_start[t] + i);
+      }
+    }
+  }
+  if (!second.empty()) {
+    std::vector<Job> again;
+    for (std::size_t k : second) again.push_back(jobs[k]);
+    if (auto ok = run_jobs(again, text_page, dpi, *engines_, resolve_threads(options_.threads)); !ok)
+      return std::unexpected(ok.error());
+    for (std::size_t k = 0; k < second.size(); ++k) jobs[second[k]] = std::move(again[k]);
+  }
+
+  const repair::Lexicon& lexicon = repair::Lexicon::builtin();
+  for (std::size_t t = 0; t < detection.tables.size(); ++t) {
+    Table table = build(t);
+    // Carry each cell's raw reading and OCR findings over (grid cells and
+    // table cells are matched by lattice position).
+    const std::vector<GridCell>& cells = detection.tables[t].cells;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      Job& job = jobs[cell_start[t] + i];
+      for (Cell& c : table.cells)
+        if (c.row == cells[i].row && c.col == cells[i].col) {
+          if (job.kind == Job::Kind::kNumberCell) c.ocr_text = job.raw;
+          c.issues.insert(c.issues.end(), job.issues.begin(), job.issues.end());
+        }
+    }
     std::vector<structure::TextLine> above, below;
     for (const LineRef& ref : line_refs)
       if (ref.table == t)
         (ref.above ? above : below).push_back({jobs[ref.job].box, structure::join_cell_lines(jobs[ref.job].result.text)});
     structure::apply_captions(table, above, below);
+    repair::repair_table(table, lexicon, options_.repair);
     result.tables.push_back(std::move(table));
   }
   return result;
@@ -226,6 +331,7 @@ Result<DocumentResult> Converter::convert(const std::filesystem::path& input) {
     }
     result.pages.push_back(std::move(*page_result));
   }
+  repair::vote_document(result);
   return result;
 }
 

@@ -1,7 +1,8 @@
 // pipeline: composes the stages into `convert`: file -> DocumentResult.
 //
 //   raster::open -> per page: preprocess::prepare -> grid::detect ->
-//   (cells and caption lines) ocr::Engine via EnginePool -> structure::assemble
+//   (cells and caption lines) ocr::Engine via EnginePool -> structure::assemble ->
+//   repair::repair_table; per document repair::vote_document
 //
 // Pages are processed one after another; the cells of a page are recognized in
 // parallel by `threads` workers, each holding its own Tesseract engine. The
@@ -19,6 +20,7 @@
 #include "ocr/ocr.hpp"
 #include "preprocess/preprocess.hpp"
 #include "raster/raster.hpp"
+#include "repair/repair.hpp"
 
 namespace scantab::pipeline {
 
@@ -27,6 +29,7 @@ struct Options {
   preprocess::Options preprocess;
   grid::Options grid;
   ocr::Options ocr;
+  repair::Options repair;
   int threads = 0;                       // 0 = all hardware threads
   std::filesystem::path debug_dir;       // empty = no debug images
 };

@@ -1,0 +1,103 @@
+// repair: column kinds, number format checks, and the choice between several
+// OCR readings of one amount/code cell.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <regex>
+
+#include "repair/repair.hpp"
+
+namespace scantab::repair {
+namespace {
+
+bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
+
+}  // namespace
+
+ColumnKind classify_header(std::string_view h) {
+  if (h.empty()) return ColumnKind::kUnknown;
+  // Codes before names: "科目编码" also contains 科目.
+  if (contains(h, "编码") || contains(h, "代码")) return ColumnKind::kCode;
+  if (contains(h, "名称") || h == "项目" || contains(h, "摘要") || contains(h, "说明")) return ColumnKind::kText;
+  for (std::string_view k : {"合计", "金额", "支出", "预算数", "预算", "经费", "小计", "总计", "拨款", "资金",
+                             "收入", "结转", "费", "安排", "万元", "元"})
+    if (contains(h, k)) return ColumnKind::kAmount;
+  return ColumnKind::kUnknown;
+}
+
+double format_score(std::string_view t, ColumnKind kind) {
+  static const std::regex amount2(R"(-?(\d{1,3}(,\d{3})+|\d+)\.\d{2})");
+  static const std::regex amount_other(R"(-?(\d{1,3}(,\d{3})+|\d+)(\.\d{1,4})?%?)");
+  static const std::regex code(R"(\d{3}(\d{2}){0,2})");
+  const std::string s(t);
+  const bool is_code = std::regex_match(s, code);
+  switch (kind) {
+    case ColumnKind::kCode: return is_code ? 1.0 : std::regex_match(s, std::regex(R"(\d+)")) ? 0.5 : 0.3;
+    case ColumnKind::kAmount:
+      return std::regex_match(s, amount2) ? 1.0 : std::regex_match(s, amount_other) ? 0.75 : 0.3;
+    default:
+      return std::regex_match(s, amount2) || is_code ? 1.0 : std::regex_match(s, amount_other) ? 0.75 : 0.3;
+  }
+}
+
+NumberDecision decide_number(const std::vector<Reading>& readings, ColumnKind kind) {
+  struct Group {
+    std::string text;
+    double score = 0;               // best confidence x format score among members
+    double miss = 1;                // prod(1 - c_i)
+    int votes = 0;
+    double format = 0;
+  };
+  std::vector<Group> groups;
+  int non_empty = 0;
+  for (const Reading& r : readings) {
+    std::string t = normalize_number(r.text);
+    if (t.empty()) continue;
+    ++non_empty;
+    const double f = format_score(t, kind), c = std::clamp(r.confidence, 0.0, 1.0);
+    auto d = parse_decimal(t);
+    auto same = [&](const Group& g) {
+      if (g.text == t) return true;
+      auto e = parse_decimal(g.text);
+      return d && e && d->same_value(*e) && d->scale == e->scale;
+    };
+    auto it = std::find_if(groups.begin(), groups.end(), same);
+    if (it == groups.end()) it = groups.insert(groups.end(), Group{t, 0, 1, 0, f});
+    // The better formatted spelling of the same value; equally good: the one
+    // with more marks (OCR drops separators more often than it invents them).
+    if (f > it->format || (f == it->format && t.size() > it->text.size())) {
+      it->text = t;
+      it->format = f;
+    }
+    it->score = std::max(it->score, c * f);
+    it->miss *= 1 - c;
+    ++it->votes;
+  }
+  NumberDecision out;
+  if (groups.empty()) return out;  // every reading empty: an empty cell
+  auto best = std::max_element(groups.begin(), groups.end(), [](const Group& a, const Group& b) {
+    return std::pair(a.votes, a.score) < std::pair(b.votes, b.score);
+  });
+  out.text = best->text;
+  if (groups.size() == 1 && non_empty == int(readings.size())) {
+    // Agreement (or a single reading): independent errors rarely coincide.
+    out.confidence = std::min(0.99, (1 - best->miss) * best->format);
+    if (readings.size() == 1) out.confidence = std::clamp(readings[0].confidence, 0.0, 1.0) * best->format;
+    return out;
+  }
+  // Disagreement: the majority if there is one, else best confidence x format.
+  const bool majority = best->votes * 2 > int(readings.size());
+  if (!majority)
+    best = std::max_element(groups.begin(), groups.end(), [](const Group& a, const Group& b) { return a.score < b.score; });
+  out.text = best->text;
+  out.confidence = best->score * (majority ? 0.7 : 0.5);
+  std::string list;
+  for (const Reading& r : readings)
+    list += fmt::format("{}{} '{}' ({:.2f})", list.empty() ? "" : ", ", r.source.empty() ? "ocr" : r.source,
+                        normalize_number(r.text), r.confidence);
+  out.issues.push_back({"ocr_disagreement", fmt::format("readings disagree: {}; took '{}'", list, out.text)});
+  return out;
+}
+
+}  // namespace scantab::repair

@@ -1,0 +1,319 @@
+// repair: decimal parsing, normalization (real ICU), number cross-check
+// decisions, lexicon correction with the shipped models/lexicon files, and
+// cross-table voting.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "repair/repair.hpp"
+
+using namespace scantab;
+using namespace scantab::repair;
+
+namespace {
+
+const Lexicon& lexicon() {
+  static const Lexicon lex = [] {
+    auto loaded = Lexicon::load(std::filesystem::path(SCANTAB_SOURCE_DIR) / "models/lexicon");
+    EXPECT_TRUE(loaded.has_value());
+    return loaded ? std::move(*loaded) : Lexicon{};
+  }();
+  return lex;
+}
+
+bool has_issue(const Cell& c, const std::string& code) {
+  return std::any_of(c.issues.begin(), c.issues.end(), [&](const Issue& i) { return i.code == code; });
+}
+
+Cell cell(int row, int col, std::string text, double confidence = 0.95) {
+  Cell c;
+  c.row = row;
+  c.col = col;
+  c.text = text;
+  c.ocr_text = text;
+  c.confidence = confidence;
+  return c;
+}
+
+// A 科目编码 / 科目名称 / 合计 table with the given data rows.
+Table subject_table(const std::vector<std::array<std::string, 3>>& rows) {
+  Table t;
+  t.cols = 3;
+  t.rows = int(rows.size()) + 1;
+  t.cells = {cell(0, 0, "科目编码"), cell(0, 1, "科目名称"), cell(0, 2, "合计")};
+  for (std::size_t r = 0; r < rows.size(); ++r)
+    for (int c = 0; c < 3; ++c) t.cells.push_back(cell(int(r) + 1, c, rows[r][std::size_t(c)]));
+  return t;
+}
+
+}  // namespace
+
+// ------------------------------------------------------------ Decimal
+TEST(Decimal, ParsesPrintedAmountsExactly) {
+  auto a = parse_decimal("1,879.36");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->digits, "187936");
+  EXPECT_EQ(a->scale, 2);
+  EXPECT_FALSE(a->negative);
+  EXPECT_EQ(a->to_string(), "1879.36");
+
+  auto b = parse_decimal("-0.5");
+  ASSERT_TRUE(b);
+  EXPECT_TRUE(b->negative);
+  EXPECT_EQ(b->to_string(), "-0.5");
+
+  auto p = parse_decimal("95%");
+  ASSERT_TRUE(p);
+  EXPECT_TRUE(p->percent);
+  EXPECT_EQ(p->to_string(), "95%");
+
+  EXPECT_EQ(parse_decimal("0.05")->to_string(), "0.05");
+  EXPECT_EQ(parse_decimal("12,345,678.90")->to_string(), "12345678.90");
+  // Values beyond double precision stay exact.
+  EXPECT_EQ(parse_decimal("98765432109876543.21")->to_string(), "98765432109876543.21");
+}
+
+TEST(Decimal, AcceptsFullWidthForms) {
+  auto a = parse_decimal("１，８７９．３６");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->to_string(), "1879.36");
+  EXPECT_EQ(parse_decimal("９５％")->to_string(), "95%");
+}
+
+TEST(Decimal, RejectsMalformedNumbers) {
+  EXPECT_FALSE(parse_decimal(""));
+  EXPECT_FALSE(parse_decimal("18,79.36"));   // separator not in a thousands position
+  EXPECT_FALSE(parse_decimal("1879,36.5"));  // group of two
+  EXPECT_FALSE(parse_decimal("1234,567"));   // leading group of four
+  EXPECT_FALSE(parse_decimal("1.2.3"));
+  EXPECT_FALSE(parse_decimal("57.3O"));
+  EXPECT_FALSE(parse_decimal("合计"));
+  EXPECT_FALSE(parse_decimal("."));
+}
+
+TEST(Decimal, SameValueIgnoresTrailingZerosAndSignOfZero) {
+  EXPECT_TRUE(parse_decimal("1.5")->same_value(*parse_decimal("1.50")));
+  EXPECT_TRUE(parse_decimal("-0.00")->same_value(*parse_decimal("0")));
+  EXPECT_FALSE(parse_decimal("57.30")->same_value(*parse_decimal("97.30")));
+  EXPECT_FALSE(parse_decimal("95%")->same_value(*parse_decimal("95")));
+  EXPECT_FALSE(*parse_decimal("1.5") == *parse_decimal("1.50"));  // printed scale differs
+}
+
+// ------------------------------------------------------------ normalization
+TEST(Normalize, NumbersGetAsciiDigitsAndKeepCircledNumbers) {
+  EXPECT_EQ(normalize_number("１２３．４５"), "123.45");
+  EXPECT_EQ(normalize_number(" 1, 879 .36 "), "1,879.36");
+  EXPECT_EQ(normalize_number("57。30"), "57.30");
+  EXPECT_EQ(normalize_number("－5％"), "-5%");
+  EXPECT_EQ(normalize_number("①"), "①");  // NFKC would make it "1"
+}
+
+TEST(Normalize, TextGetsChinesePunctuation) {
+  EXPECT_EQ(normalize_text("因公出国(境)费"), "因公出国（境）费");
+  EXPECT_EQ(normalize_text("单位:万元"), "单位：万元");
+  EXPECT_EQ(normalize_text("一般公共预算\"三公\"经费支出预算表"), "一般公共预算“三公”经费支出预算表");
+  EXPECT_EQ(normalize_text("２０２３年预算数"), "2023年预算数");
+  EXPECT_EQ(normalize_text("①公务用车购置费"), "①公务用车购置费");
+  EXPECT_EQ(normalize_text("(1) item, 2"), "(1) item, 2");  // no CJK: untouched
+}
+
+// ------------------------------------------------------------ numbers
+TEST(Numbers, HeaderLabelsGiveColumnKinds) {
+  EXPECT_EQ(classify_header("科目编码"), ColumnKind::kCode);
+  EXPECT_EQ(classify_header("科目名称"), ColumnKind::kText);
+  EXPECT_EQ(classify_header("合计"), ColumnKind::kAmount);
+  EXPECT_EQ(classify_header("基本支出"), ColumnKind::kAmount);
+  EXPECT_EQ(classify_header("2023年预算数"), ColumnKind::kAmount);
+  EXPECT_EQ(classify_header("项目"), ColumnKind::kText);
+  EXPECT_EQ(classify_header(""), ColumnKind::kUnknown);
+}
+
+TEST(Numbers, FormatScoreKnowsAmountsAndCodes) {
+  EXPECT_EQ(format_score("1,879.36", ColumnKind::kAmount), 1.0);
+  EXPECT_EQ(format_score("57.30", ColumnKind::kAmount), 1.0);
+  EXPECT_LT(format_score("57.3", ColumnKind::kAmount), 1.0);
+  EXPECT_LT(format_score("1,87.93", ColumnKind::kAmount), 0.5);
+  EXPECT_EQ(format_score("2013101", ColumnKind::kCode), 1.0);
+  EXPECT_LT(format_score("201310", ColumnKind::kCode), 1.0);
+  EXPECT_LT(format_score("2013.10", ColumnKind::kCode), 0.5);
+}
+
+TEST(Numbers, AgreementRaisesConfidence) {
+  auto d = decide_number({{"57.30", 0.8, "chi_sim"}, {"57.30", 0.8, "eng"}}, ColumnKind::kAmount);
+  EXPECT_EQ(d.text, "57.30");
+  EXPECT_GT(d.confidence, 0.9);
+  EXPECT_TRUE(d.issues.empty());
+}
+
+TEST(Numbers, SameValueDifferentSpellingAgreesAndKeepsTheWellFormedOne) {
+  auto d = decide_number({{"1879.36", 0.9, "chi_sim"}, {"1,879.36", 0.9, "eng"}}, ColumnKind::kAmount);
+  EXPECT_EQ(d.text, "1,879.36");
+  EXPECT_TRUE(d.issues.empty());
+}
+
+TEST(Numbers, DisagreementIsFlaggedWithBothReadings) {
+  // The observed failure: a wrong digit with decent confidence.
+  auto d = decide_number({{"57.30", 0.91, "chi_sim"}, {"97.30", 0.815, "eng"}}, ColumnKind::kAmount);
+  EXPECT_EQ(d.text, "57.30");
+  ASSERT_EQ(d.issues.size(), 1u);
+  EXPECT_EQ(d.issues[0].code, "ocr_disagreement");
+  EXPECT_NE(d.issues[0].message.find("57.30"), std::string::npos);
+  EXPECT_NE(d.issues[0].message.find("97.30"), std::string::npos);
+  EXPECT_LT(d.confidence, 0.6);
+}
+
+TEST(Numbers, FormatCheckBreaksTies) {
+  // A dropped decimal point: the well-formed amount wins despite lower confidence.
+  auto d = decide_number({{"5730", 0.9, "chi_sim"}, {"57.30", 0.8, "eng"}}, ColumnKind::kAmount);
+  EXPECT_EQ(d.text, "57.30");
+  EXPECT_FALSE(d.issues.empty());
+  // In a code column a 7-digit code beats a 6-digit misread.
+  auto c = decide_number({{"201311", 0.9, "chi_sim"}, {"2013101", 0.85, "eng"}}, ColumnKind::kCode);
+  EXPECT_EQ(c.text, "2013101");
+}
+
+TEST(Numbers, MajorityOfFourReadingsWins) {
+  auto d = decide_number({{"97.30", 0.9, "a"}, {"57.30", 0.8, "b"}, {"57.30", 0.7, "c"}, {"57.30", 0.6, "d"}},
+                         ColumnKind::kAmount);
+  EXPECT_EQ(d.text, "57.30");
+  EXPECT_FALSE(d.issues.empty());  // still a disagreement: flagged
+}
+
+TEST(Numbers, OneEmptyReadingIsADisagreement) {
+  auto d = decide_number({{"", 0.0, "chi_sim"}, {"12.00", 0.9, "eng"}}, ColumnKind::kAmount);
+  EXPECT_EQ(d.text, "12.00");
+  EXPECT_FALSE(d.issues.empty());
+  auto e = decide_number({{"", 1.0, "chi_sim"}, {"", 1.0, "eng"}}, ColumnKind::kAmount);
+  EXPECT_EQ(e.text, "");
+  EXPECT_TRUE(e.issues.empty());
+}
+
+// ------------------------------------------------------------ lexicon
+TEST(Lexicon, ShippedFilesHoldSubjectsAndLabels) {
+  EXPECT_GT(lexicon().size(), 200u);
+  auto names = lexicon().names_for("2013101");
+  EXPECT_NE(std::find(names.begin(), names.end(), "行政运行"), names.end());
+  EXPECT_FALSE(lexicon().names_for("30101").empty());
+  EXPECT_TRUE(lexicon().knows_text("科目编码"));
+  EXPECT_TRUE(lexicon().knows_text("2023年一般公共预算“三公”经费支出预算表"));
+}
+
+TEST(Lexicon, DistanceKnowsOcrConfusions) {
+  EXPECT_DOUBLE_EQ(ocr_distance("党委办公厅", "党委办公厅"), 0.0);
+  EXPECT_LT(ocr_distance("党委办公打", "党委办公厅"), 0.5);
+  EXPECT_DOUBLE_EQ(ocr_distance("行政单位医疗", "事业单位医疗"), 2.0);
+}
+
+TEST(Lexicon, RepairsObservedOcrErrors) {
+  auto a = lexicon().correct("党委办公打（室）及相关机构事务");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->text, "党委办公厅（室）及相关机构事务");
+  auto b = lexicon().correct("巩国脱贫攻坚成果衔接乡村振兴");
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->text, "巩固脱贫攻坚成果衔接乡村振兴");
+  auto c = lexicon().correct("@公务用车购置费");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->text, "①公务用车购置费");
+  auto d = lexicon().correct("2023年一般公共有预算三公\"经费支出预算表");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->text, "2023年一般公共预算“三公”经费支出预算表");
+}
+
+TEST(Lexicon, LeavesCorrectAndUnknownTextAlone) {
+  EXPECT_FALSE(lexicon().correct("行政运行"));  // already an entry
+  // A real but rare subject name that is not in the lexicon, near 行政单位医疗.
+  EXPECT_FALSE(lexicon().correct("公务员医疗补助"));
+  EXPECT_FALSE(lexicon().correct("事业单位离退休"));
+  EXPECT_FALSE(lexicon().correct("中共忻州市委办公室"));
+  EXPECT_FALSE(lexicon().correct("合"));
+}
+
+TEST(Lexicon, CodeRestrictsCandidates) {
+  // With its code, the name may be repaired more boldly: code and name agree.
+  auto a = lexicon().correct("行改运行", "2013101");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->text, "行政运行");
+  // A name that belongs to another code is not forced onto this one.
+  EXPECT_FALSE(lexicon().correct("住房公积金", "2013101"));
+}
+
+// ------------------------------------------------------------ tables
+TEST(Tables, RepairTableNormalizesFlagsAndCorrects) {
+  Table t = subject_table({{"20131", "党委办公打(室)及相关机构事务", "１，８７９．３６"},
+                           {"2013101", "行政运行", "1,87.93"},
+                           {"2013102", "一般行政管理事务", "12.00"}});
+  t.cells.back().confidence = 0.3;
+  repair_table(t, lexicon());
+  const Cell& name = t.cells[4];
+  EXPECT_EQ(name.text, "党委办公厅（室）及相关机构事务");
+  EXPECT_EQ(name.ocr_text, "党委办公打(室)及相关机构事务");  // raw OCR kept
+  EXPECT_TRUE(has_issue(name, "repaired"));
+  EXPECT_EQ(t.cells[5].text, "1,879.36");
+  EXPECT_TRUE(has_issue(t.cells[8], "malformed_number"));
+  EXPECT_TRUE(has_issue(t.cells.back(), "low_confidence"));
+  EXPECT_FALSE(has_issue(t.cells[7], "repaired"));
+  // Idempotent.
+  const auto before = t.cells;
+  repair_table(t, lexicon());
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    EXPECT_EQ(t.cells[i].text, before[i].text);
+    EXPECT_EQ(t.cells[i].issues.size(), before[i].issues.size());
+  }
+}
+
+TEST(Tables, ColumnKindsFromHeader) {
+  Table t = subject_table({{"201", "一般公共服务支出", "10.00"}});
+  auto kinds = column_kinds(t);
+  ASSERT_EQ(kinds.size(), 3u);
+  EXPECT_EQ(kinds[0], ColumnKind::kCode);
+  EXPECT_EQ(kinds[1], ColumnKind::kText);
+  EXPECT_EQ(kinds[2], ColumnKind::kAmount);
+}
+
+TEST(Voting, MajorityAcrossTablesWinsAndIsRecorded) {
+  DocumentResult doc;
+  doc.pages.resize(1);
+  doc.pages[0].tables = {subject_table({{"2013101", "行政运行", "57.30"}}),
+                         subject_table({{"2013101", "行政运行", "97.30"}}),
+                         subject_table({{"2013101", "行政运彳", "57.30"}})};
+  EXPECT_EQ(vote_document(doc), 2);
+  const Cell& amount = doc.pages[0].tables[1].cells[5];
+  EXPECT_EQ(amount.text, "57.30");
+  EXPECT_TRUE(has_issue(amount, "voted"));
+  const Cell& name = doc.pages[0].tables[2].cells[4];
+  EXPECT_EQ(name.text, "行政运行");
+  EXPECT_TRUE(has_issue(name, "voted"));
+  EXPECT_TRUE(doc.pages[0].tables[0].cells[5].issues.empty());  // the majority is left alone
+}
+
+TEST(Voting, TieIsFlaggedNotChanged) {
+  DocumentResult doc;
+  doc.pages.resize(1);
+  doc.pages[0].tables = {subject_table({{"201", "一般公共服务支出", "10.00"}}),
+                         subject_table({{"201", "一般公共服务支出", "70.00"}})};
+  EXPECT_EQ(vote_document(doc), 0);
+  EXPECT_EQ(doc.pages[0].tables[1].cells[5].text, "70.00");
+  EXPECT_TRUE(has_issue(doc.pages[0].tables[0].cells[5], "cross_table_disagreement"));
+  EXPECT_TRUE(has_issue(doc.pages[0].tables[1].cells[5], "cross_table_disagreement"));
+}
+
+TEST(Tables, LabelRowWithoutAmountsStaysALabelColumn) {
+  // 三公 layout: 项目 | 2023年预算数/合计; the first data row has no amount.
+  Table t;
+  t.rows = 4;
+  t.cols = 2;
+  t.cells = {cell(0, 0, "项目"), cell(0, 1, "2023年预算数"), cell(1, 1, "合计"), cell(2, 0, "因公出国（境）费"),
+             cell(2, 1, ""), cell(3, 0, "@公务用车购置费"), cell(3, 1, "9.00")};
+  t.cells[1].col_span = 1;
+  auto kinds = column_kinds(t);
+  EXPECT_EQ(kinds[0], ColumnKind::kText);
+  EXPECT_EQ(kinds[1], ColumnKind::kAmount);
+  repair_table(t, lexicon());
+  EXPECT_EQ(t.cells[5].text, "①公务用车购置费");
+}
+
+TEST(Lexicon, AtSignIsAMisreadCircledNumber) {
+  auto a = lexicon().correct("@公务用车运行维护费");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->text, "②公务用车运行维护费");
+}
