@@ -331,6 +331,7 @@ Result<DocumentResult> Converter::convert(const std::filesystem::path& input) {
     }
     result.pages.push_back(std::move(*page_result));
   }
+  structure::stitch_continued_tables(result.pages);
   repair::vote_document(result);
   return result;
 }
