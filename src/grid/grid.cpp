@@ -2,7 +2,9 @@
 //
 // Pipeline (all lengths derive from the dpi, see Scale):
 //  1. ink runs: horizontal / vertical runs longer than any text stroke
-//     (= morphological open by a line segment, after bridging tiny gaps);
+//     (= morphological open by a line segment, after bridging tiny gaps),
+//     plus broken lines chained from collinear thin dashes that meet two
+//     crossing lines (add_chained_lines);
 //  2. tables: connected components of (h | v), slightly dilated so that
 //     lines stopping a pixel or two short of a crossing still join;
 //  3. per table: line pieces (components of each mask), minus over-thick
@@ -48,6 +50,9 @@ struct Scale {
                           // this much mean an open (unruled) table side (~3 mm)
   int min_w = 0, min_h = 0;  // smallest table
   double coverage = 0.6;
+  std::optional<detail::ChainParams> chain;  // dash chaining, if on
+  int thin = 3;    // thickest dash of a broken line (~0.8 mm)
+  int anchor = 2;  // a chained line's ends lie this close to a crossing line (~1 mm)
 
   Scale(double dpi, const Options& o) {
     const double mm = dpi / 25.4;
@@ -66,6 +71,11 @@ struct Scale {
     min_w = px(o.min_table_width_mm, 1);
     min_h = px(o.min_table_height_mm, 1);
     coverage = o.min_segment_coverage;
+    thin = px(0.8, 3);
+    anchor = px(1.0, 2);
+    if (o.chain_min_mm > 0)
+      chain = detail::ChainParams{px(o.dash_min_mm, 3), bridge, px(o.dash_max_gap_mm, 2),
+                                  px(o.chain_min_mm, 16), o.chain_min_fill};
   }
 };
 
@@ -315,12 +325,87 @@ std::optional<Grid> analyze(const cv::Mat& h, const cv::Mat& v, const cv::Mat& i
   return g;
 }
 
+// Components of `ink` no thicker than `thin` across a line of this direction
+// (height for horizontal lines, width for vertical ones).
+cv::Mat thin_components(const cv::Mat& ink, bool horizontal, int thin) {
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
+  std::vector<std::uint8_t> keep(std::size_t(n), 0);
+  for (int l = 1; l < n; ++l)
+    keep[l] = stats.at<int>(l, horizontal ? cv::CC_STAT_HEIGHT : cv::CC_STAT_WIDTH) <= thin ? 255 : 0;
+  cv::Mat out(ink.size(), CV_8UC1);
+  for (int y = 0; y < ink.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    std::uint8_t* o = out.ptr<std::uint8_t>(y);
+    for (int x = 0; x < ink.cols; ++x) o[x] = keep[l[x]];
+  }
+  return out;
+}
+
+// Chained pieces of `chains` (one direction) that meet at least two crossing
+// lines of `crossing` (within `reach` pixels, ends included): a ruling line
+// runs between crossing lines, a row of strokes inside a cell meets none.
+// A kept piece is clipped at its outermost crossing lines unless it runs on
+// beyond them by at least `overshoot` pixels (the rules of a table without
+// side borders do): a short run-on is glyph strokes chained onto the line
+// end (a column rule "continuing" into the text of a merged header cell).
+cv::Mat anchored_chains(const cv::Mat& chains, const cv::Mat& crossing, bool horizontal, int reach,
+                        int overshoot) {
+  cv::Mat near;
+  cv::dilate(crossing, near, cv::getStructuringElement(cv::MORPH_RECT, {2 * reach + 1, 2 * reach + 1}));
+  if (!horizontal) near = near.t();
+  const cv::Mat c = horizontal ? chains : cv::Mat(chains.t());
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(c, labels, stats, centroids, 8, CV_32S);
+  cv::Mat out = cv::Mat::zeros(c.size(), CV_8UC1);
+  for (int l = 1; l < n; ++l) {
+    const int x0 = stats.at<int>(l, cv::CC_STAT_LEFT), w = stats.at<int>(l, cv::CC_STAT_WIDTH);
+    const int y0 = stats.at<int>(l, cv::CC_STAT_TOP), h = stats.at<int>(l, cv::CC_STAT_HEIGHT);
+    const int y = std::clamp(int(std::lround(centroids.at<double>(l, 1))), 0, c.rows - 1);
+    const std::uint8_t* row = near.ptr<std::uint8_t>(y);
+    int meets = 0, first = -1, last = -1;  // crossing-line neighbourhoods along the middle row
+    for (int x = x0; x < x0 + w; ++x) {
+      if (!row[x]) continue;
+      if (x == x0 || !row[x - 1]) ++meets;
+      if (first < 0) first = x;
+      last = x;
+    }
+    if (meets < 2) continue;
+    const int lo = first - x0 >= overshoot ? x0 : first;
+    const int hi = x0 + w - 1 - last >= overshoot ? x0 + w - 1 : last;
+    const cv::Rect keep(lo, y0, hi - lo + 1, h);
+    out(keep).setTo(255, labels(keep) == l);
+  }
+  return horizontal ? out : cv::Mat(out.t());
+}
+
+// Adds broken / faded / dashed ruling lines to the long-run masks h and v.
+// Candidates are ink components thin across the line, after removing every
+// run of the crossing direction longer than that thickness (so a dash crossing
+// or touching a crossing line or a stub of one stays a thin dash), chained
+// by detail::chained_*_runs, and kept only when they meet two crossing lines
+// (plain or chained): a ruling line runs between borders, a row of 一-like
+// strokes inside a cell or in running text does not.
+void add_chained_lines(const cv::Mat& ink, const Scale& s, cv::Mat& h, cv::Mat& v) {
+  cv::Mat no_v, no_h;
+  cv::bitwise_and(ink, ~detail::long_vertical_runs(ink, s.thin + 1, 0), no_v);
+  cv::bitwise_and(ink, ~detail::long_horizontal_runs(ink, s.thin + 1, 0), no_h);
+  const cv::Mat hc = detail::chained_horizontal_runs(thin_components(no_v, true, s.thin), *s.chain);
+  const cv::Mat vc = detail::chained_vertical_runs(thin_components(no_h, false, s.thin), *s.chain);
+  cv::Mat all_h, all_v;
+  cv::bitwise_or(h, hc, all_h);
+  cv::bitwise_or(v, vc, all_v);
+  cv::bitwise_or(h, anchored_chains(hc, all_v, true, s.anchor, std::max(s.min_h_len, s.min_v_len)), h);
+  cv::bitwise_or(v, anchored_chains(vc, all_h, false, s.anchor, std::max(s.min_h_len, s.min_v_len)), v);
+}
+
 Detection run(const Image& binary, double dpi, const Options& options) {
   const Scale s(dpi, options);
   cv::Mat ink;
   cv::compare(as_mat(binary), 127, ink, cv::CMP_GT);
-  const cv::Mat h = detail::long_horizontal_runs(ink, s.min_h_len, s.bridge);
-  const cv::Mat v = detail::long_vertical_runs(ink, s.min_v_len, s.bridge);
+  cv::Mat h = detail::long_horizontal_runs(ink, s.min_h_len, s.bridge);
+  cv::Mat v = detail::long_vertical_runs(ink, s.min_v_len, s.bridge);
+  if (s.chain) add_chained_lines(ink, s, h, v);
 
   cv::Mat joined;
   cv::bitwise_or(h, v, joined);

@@ -1,7 +1,8 @@
 // grid: a binarized page -> ruled table grids with merged cells.
 //
 // Finds horizontal and vertical ruling lines (scale-aware: minimum lengths
-// and tolerances are derived from the dpi), groups lines that touch into
+// and tolerances are derived from the dpi; broken, faded and dashed lines are
+// chained from their collinear dashes, see Options::chain_min_mm), groups lines that touch into
 // tables, builds each table's lattice from the distinct line positions, and
 // merges neighbouring lattice cells where the ruling segment between them is
 // missing (rowSpan/colSpan).
@@ -33,6 +34,15 @@ struct Options {
   // centred in a merged cell, lying where the missing line would be, can then
   // split the merge (see test CentredTextAcrossAbsentLinesKeepsMerges).
   double faint_dash_mm = 0.0;
+  // Broken / faded / dashed ruling lines (scans whose lines binarize into
+  // dashes): collinear ink runs of at least dash_min_mm, separated by gaps
+  // of at most dash_max_gap_mm, are chained into one line when the chain
+  // spans at least chain_min_mm and is at least chain_min_fill inked.
+  // chain_min_mm = 0 turns chaining off.
+  double dash_min_mm = 1.5;
+  double dash_max_gap_mm = 5.0;
+  double chain_min_mm = 20.0;
+  double chain_min_fill = 0.6;
 };
 
 struct Detection {

@@ -21,3 +21,27 @@ cv::Mat long_horizontal_runs(const cv::Mat& ink, int min_len, int bridge);
 cv::Mat long_vertical_runs(const cv::Mat& ink, int min_len, int bridge);
 
 }  // namespace scantab::grid::detail
+
+namespace scantab::grid::detail {
+
+// Parameters of dash chaining (pixels, except min_fill).
+struct ChainParams {
+  int dash_len = 12;   // shortest run that counts as a dash of a line
+  int bridge = 1;      // background gap inside a dash that does not end it
+  int max_gap = 40;    // longest gap between two dashes of the same line
+  int min_len = 160;   // shortest chain (first dash start .. last dash end)
+  double min_fill = 0.6;  // inked fraction of the chain's extent
+};
+
+// Broken, faded and dashed horizontal ruling lines: per row of `ink`
+// (taken as the OR of that row and its two neighbours, so dashes drifting by
+// a pixel across the line still chain), runs of at least dash_len are chained
+// while the gap to the next one is at most max_gap; a chain at least min_len
+// long and at least min_fill inked is written whole (gaps included) as 255.
+// Text rarely passes: a row through a text line holds few dashes that long,
+// and seldom with that fill over that extent (see tests).
+cv::Mat chained_horizontal_runs(const cv::Mat& ink, const ChainParams& p);
+// The same along columns.
+cv::Mat chained_vertical_runs(const cv::Mat& ink, const ChainParams& p);
+
+}  // namespace scantab::grid::detail

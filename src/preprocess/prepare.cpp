@@ -1,9 +1,10 @@
 // prepare: the stage entry point, composing the building blocks.
 //
 //   colour -> gray (seal suppression)
-//   reduced copy (<= kEstimateDpi): binarize -> skew; deskew -> orientation
-//   full gray -> exact quarter turn -> deskew (bicubic) -> binarize
-// Binarization of the final image happens after all rotations, so
+//   reduced copy (<= kEstimateDpi): binarize -> skew
+//   full gray -> deskew (bicubic) -> binarize -> orientation -> exact quarter
+//   turn of gray and binary
+// Binarization happens after the only interpolating rotation, so
 // interpolation never blurs binary edges.
 
 #include <cmath>
@@ -60,19 +61,20 @@ Result<PreparedPage> prepare(const PageImage& page, const Options& options) {
     // skews under options.min_skew_degrees (see there).
     const double drift = std::abs(std::sin(skew * kPi / 180.0)) * std::max(gray.width, gray.height);
     const bool deskew = drift >= 0.5 && std::abs(skew) >= options.min_skew_degrees;
-    if (options.fix_orientation) {
-      const Image level = deskew ? binarize(rotate_gray(small_gray, -skew), out.dpi * f) : small_binary;
-      out.rotation_degrees =
-          detect_orientation(level, out.dpi * f, options.detect_upside_down).rotation_degrees;
-    }
-    Image upright = rotate_quadrant(gray, out.rotation_degrees);
-    if (deskew) {
-      out.skew_degrees = skew;
-      out.gray = rotate_gray(upright, -skew);
-    } else {
-      out.gray = std::move(upright);
-    }
-    out.binary = binarize(out.gray, out.dpi);
+    // Orientation is decided on the full-resolution binarization of the
+    // deskewed page (reduced inside detect_orientation): binarizing a reduced
+    // gray copy instead turned JPEG speckle into "dots at the top" and flipped
+    // an upright 300 dpi page by 180 degrees (performance_sheet, office
+    // profile). Deskew and quarter turns commute (both about the centre), and
+    // the binarization commutes with exact quarter turns, so the page is
+    // binarized once and then turned.
+    Image level = deskew ? rotate_gray(gray, -skew) : gray;
+    Image binary = binarize(level, out.dpi);
+    if (options.fix_orientation)
+      out.rotation_degrees = detect_orientation(binary, out.dpi, options.detect_upside_down).rotation_degrees;
+    if (deskew) out.skew_degrees = skew;
+    out.gray = rotate_quadrant(level, out.rotation_degrees);
+    out.binary = rotate_quadrant(binary, out.rotation_degrees);
     return out;
   } catch (const cv::Exception& e) {
     return fail(ErrorCode::kInternal, std::string("preprocess: OpenCV error: ") + e.what());

@@ -1,0 +1,149 @@
+// grid::detect on degraded ruling lines: dashed, broken and faded lines that
+// binarize into short collinear pieces must chain back into one grid, while
+// text (rows of 一-like strokes, digit runs) must not become lines.
+#include <gtest/gtest.h>
+
+#include <opencv2/imgproc.hpp>
+
+#include "core/cv_image.hpp"
+#include "grid/grid.hpp"
+#include "grid/lines.hpp"
+#include "preprocess/preprocess.hpp"
+#include "synthetic.hpp"
+
+namespace scantab::grid {
+namespace {
+
+using testing::blank_page;
+using testing::DrawStyle;
+using testing::draw_table;
+using testing::px;
+
+struct Span {
+  int row, col, row_span, col_span;
+  bool operator==(const Span&) const = default;
+};
+std::ostream& operator<<(std::ostream& os, const Span& s) {
+  return os << "(" << s.row << "," << s.col << " " << s.row_span << "x" << s.col_span << ")";
+}
+std::vector<Span> spans(const std::vector<GridCell>& cells) {
+  std::vector<Span> out;
+  for (const GridCell& c : cells) out.push_back({c.row, c.col, c.row_span, c.col_span});
+  return out;
+}
+
+TEST(ChainedRuns, DashesChainAndIsolatedStrokesDoNot) {
+  cv::Mat ink = cv::Mat::zeros(20, 300, CV_8UC1);
+  for (int x = 10; x < 250; x += 20) ink(cv::Rect(x, 5, 14, 1)) = 255;  // dashes 14 on, 6 off
+  ink(cv::Rect(10, 15, 14, 1)) = 255;                                   // a lone stroke
+  ink(cv::Rect(60, 15, 14, 1)) = 255;                                   // too far from it
+  detail::ChainParams p{10, 1, 8, 100, 0.6};
+  const cv::Mat out = detail::chained_horizontal_runs(ink, p);
+  // The dashed row is one solid run from the first dash to the last.
+  EXPECT_EQ(cv::countNonZero(out.row(5)(cv::Range::all(), cv::Range(10, 244))), 244 - 10);
+  EXPECT_EQ(out.at<std::uint8_t>(5, 9), 0);
+  EXPECT_EQ(out.at<std::uint8_t>(5, 244), 0);
+  EXPECT_EQ(cv::countNonZero(out.rowRange(13, 18)), 0);
+  // The same along columns.
+  const cv::Mat vout = detail::chained_vertical_runs(ink.t(), p);
+  EXPECT_EQ(cv::countNonZero(vout.col(5)), 244 - 10);
+}
+
+TEST(ChainedRuns, SparseDotsAreNotALine) {
+  cv::Mat ink = cv::Mat::zeros(10, 400, CV_8UC1);
+  for (int x = 0; x < 380; x += 25) ink(cv::Rect(x, 4, 12, 1)) = 255;  // fill 0.48
+  const cv::Mat out = detail::chained_horizontal_runs(ink, {10, 1, 15, 100, 0.6});
+  EXPECT_EQ(cv::countNonZero(out), 0);
+}
+
+class DashedLines : public ::testing::TestWithParam<std::tuple<double, double, double>> {};
+
+// (dpi, dash period mm, gap mm): every ruling line is cut into dashes too short
+// for the plain line filter (period - gap < 6 mm).
+TEST_P(DashedLines, OneGridWithExactSpans) {
+  const auto [dpi, period, gap] = GetParam();
+  Image page = blank_page(dpi);
+  DrawStyle style;
+  style.thickness = dpi < 250 ? 1 : 2;
+  style.gap_every_mm = period;
+  style.gap_px = px(gap, dpi);
+  const auto expected = draw_table(page, dpi, testing::budget_header_layout(), style);
+  const Detection d = detect(page, dpi);
+  ASSERT_EQ(d.tables.size(), 1u);
+  EXPECT_EQ(spans(d.tables[0].cells), spans(expected));
+  // Dashes under ~2.8 mm: without chaining the same page falls apart (the
+  // case this guards; longer dashes are partly rescued by the old anchoring).
+  if (period - gap < 3.0) {
+    Options off;
+    off.chain_min_mm = 0;
+    const Detection plain = detect(page, dpi, off);
+    EXPECT_FALSE(plain.tables.size() == 1 && spans(plain.tables[0].cells) == spans(expected));
+  }
+}
+INSTANTIATE_TEST_SUITE_P(GridDetect, DashedLines,
+                         ::testing::Values(std::tuple{300.0, 4.0, 1.2}, std::tuple{150.0, 4.0, 1.0}));
+// Known weakness, kept visible: at 200 dpi with 1-pixel lines, (5, 1.5) loses
+// the short dashed column rules of the merged header (< chain_min_mm long), and
+// (8, 3) chains a row rule on into the text of the 2-row merged cell.
+INSTANTIATE_TEST_SUITE_P(DISABLED_KnownWeak, DashedLines,
+                         ::testing::Values(std::tuple{200.0, 5.0, 1.5}, std::tuple{200.0, 8.0, 3.0}));
+
+TEST(GridDetect, DashedTableBesideTextRowsHasNoPhantoms) {
+  const double dpi = 200;
+  Image page = blank_page(dpi);
+  DrawStyle style;
+  style.thickness = 1;
+  style.gap_every_mm = 5;
+  style.gap_px = px(1.5, dpi);
+  testing::Layout layout = testing::plain_layout(5, 4);
+  layout.y_mm = 150;
+  const auto expected = draw_table(page, dpi, layout, style);
+  // Above the table: paragraphs of pseudo text and digit runs.
+  for (int line = 0; line < 12; ++line) testing::draw_text(page, dpi, 20, 20 + line * 6.5, 40, 3.5, line);
+  cv::Mat m = as_mat(page);
+  for (int k = 0; k < 6; ++k)
+    cv::putText(m, "4618.17   1277.05   3243.60", {px(20, dpi), px(110 + 5 * k, dpi)},
+                cv::FONT_HERSHEY_SIMPLEX, px(2.6, dpi) / 22.0, 255, 1);
+  const Detection d = detect(page, dpi);
+  ASSERT_EQ(d.tables.size(), 1u);
+  EXPECT_EQ(spans(d.tables[0].cells), spans(expected));
+  // No line pixels are reported in the text area.
+  EXPECT_EQ(cv::countNonZero(as_mat(d.line_mask).rowRange(0, px(140, dpi))), 0);
+}
+
+}  // namespace
+}  // namespace scantab::grid
+
+namespace scantab::grid {
+namespace {
+
+// A seal printed gray on a gray scan (no colour to suppress it by): a 42 mm
+// ring with a star and pseudo text, mid-gray, stamped over the table's
+// lines. After the real binarization the grid keeps its exact structure and
+// the ring's flat top and bottom arcs do not become ruling lines.
+TEST(GridDetect, GraySealOverGridKeepsStructure) {
+  const double dpi = 300;
+  Image ink = blank_page(dpi);
+  const testing::Layout layout = testing::budget_header_layout();
+  const auto expected = draw_table(ink, dpi, layout);
+  cv::Mat gray;  // lines and text at gray 60 on white paper
+  cv::Mat(as_mat(ink)).convertTo(gray, CV_8U, -195.0 / 255.0, 255.0);
+  Image seal_ink = blank_page(dpi);
+  const cv::Point centre(px(layout.x_mm + 60, dpi), px(layout.y_mm + 25, dpi));
+  cv::Mat s = as_mat(seal_ink);
+  cv::circle(s, centre, px(21, dpi), 255, px(1.0, dpi));
+  cv::drawMarker(s, centre, 255, cv::MARKER_STAR, px(12, dpi), px(0.8, dpi));
+  testing::draw_text(seal_ink, dpi, layout.x_mm + 45, layout.y_mm + 12, 8, 3.5, 3);
+  gray.setTo(150, s > 0 & gray > 150);  // the seal prints under the darker lines
+  const Image page = preprocess::binarize(to_image(gray), dpi);
+  // The seal is ink after binarization (this is what makes the case hard).
+  cv::Mat seal_kept;
+  cv::bitwise_and(as_mat(page), s, seal_kept);
+  ASSERT_GT(cv::countNonZero(seal_kept), cv::countNonZero(s) / 2);
+  const Detection d = detect(page, dpi);
+  ASSERT_EQ(d.tables.size(), 1u);
+  EXPECT_EQ(spans(d.tables[0].cells), spans(expected));
+}
+
+}  // namespace
+}  // namespace scantab::grid
