@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "core/core.hpp"
+#include "core/utf8.hpp"
 
 namespace scantab::eval {
 
@@ -64,8 +65,8 @@ Result<EvalDocument> load_document(const std::filesystem::path& path);
 
 // ---------------------------------------------------------------- text
 // UTF-8 -> code points; invalid bytes become U+FFFD.
-std::u32string to_code_points(std::string_view utf8);
-std::string to_utf8(std::u32string_view text);
+inline std::u32string to_code_points(std::string_view utf8) { return scantab::to_u32(utf8); }
+using scantab::to_utf8;
 // Trims whitespace (ASCII, U+00A0, U+3000) and maps （ ） ： ， U+3000 to ( ) : , space.
 // Applied identically to truth and prediction before any comparison.
 std::u32string normalize_text(std::string_view utf8);

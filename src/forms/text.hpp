@@ -4,10 +4,12 @@
 #include <string>
 #include <string_view>
 
+#include "core/utf8.hpp"
+
 namespace scantab::forms::text {
 
-std::u32string to_u32(std::string_view s);
-std::string to_utf8(std::u32string_view s);
+using scantab::to_u32;  // core/utf8.hpp
+using scantab::to_utf8;
 // Levenshtein distance over code points (Wagner & Fischer 1974).
 int edit_distance(std::u32string_view a, std::u32string_view b);
 // 1 - distance / max(len): 1.0 equal, 0.0 nothing in common.

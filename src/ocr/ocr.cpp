@@ -37,6 +37,7 @@
 #endif
 
 #include "core/cv_image.hpp"
+#include "core/utf8.hpp"
 
 namespace scantab::ocr {
 namespace {
@@ -133,45 +134,6 @@ InkLayout analyse(const cv::Mat& gray, double dpi) {
 }
 
 // ------------------------------------------------------------ text cleanup
-std::u32string decode_utf8(const std::string& s) {
-  std::u32string out;
-  for (std::size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + std::size_t(len) > s.size()) {  // invalid byte: skip it
-      ++i;
-      continue;
-    }
-    char32_t cp = len == 1 ? c : c & (0x7F >> len);
-    for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + std::size_t(k)]) & 0x3F);
-    out.push_back(cp);
-    i += std::size_t(len);
-  }
-  return out;
-}
-
-std::string encode_utf8(const std::u32string& s) {
-  std::string out;
-  for (char32_t cp : s) {
-    if (cp < 0x80) {
-      out.push_back(char(cp));
-    } else if (cp < 0x800) {
-      out.push_back(char(0xC0 | (cp >> 6)));
-      out.push_back(char(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out.push_back(char(0xE0 | (cp >> 12)));
-      out.push_back(char(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(char(0x80 | (cp & 0x3F)));
-    } else {
-      out.push_back(char(0xF0 | (cp >> 18)));
-      out.push_back(char(0x80 | ((cp >> 12) & 0x3F)));
-      out.push_back(char(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(char(0x80 | (cp & 0x3F)));
-    }
-  }
-  return out;
-}
-
 // Characters after or before which a space is never meaningful in Chinese
 // text: ideographs, CJK and fullwidth punctuation, curly quotes, dashes,
 // circled numbers (①购置费).
@@ -186,7 +148,7 @@ bool is_wide(char32_t c) {
 // removes every space (one cell holds one amount or code, and Tesseract
 // splits "1,879.36" after the comma). Collapses other runs of spaces.
 std::string clean_line(const std::string& line, Hint hint) {
-  std::u32string in = decode_utf8(line), out;
+  std::u32string in = to_u32(line), out;
   for (std::size_t i = 0; i < in.size(); ++i) {
     if (in[i] != U' ') {
       out.push_back(in[i]);
@@ -199,7 +161,7 @@ std::string clean_line(const std::string& line, Hint hint) {
     if (!drop) out.push_back(U' ');
     i = j - 1;
   }
-  return encode_utf8(out);
+  return to_utf8(out);
 }
 
 // The printed disclosures use fullwidth punctuation in Chinese text; the
@@ -208,7 +170,7 @@ std::string clean_line(const std::string& line, Hint hint) {
 // letters/digits (e.g. "1,879.36" or "(1)" stays); 〈 before a closing
 // parenthesis is a misread （; 《（ and 〈（ become （.
 std::string fullwidth_punctuation(const std::string& text) {
-  std::u32string s = decode_utf8(text);
+  std::u32string s = to_u32(text);
   if (std::none_of(s.begin(), s.end(), is_wide)) return text;
   auto ascii_alnum = [](char32_t c) { return c < 0x80 && std::isalnum(int(c)); };
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -233,7 +195,7 @@ std::string fullwidth_punctuation(const std::string& text) {
                          (s[i + 1] == U'（' || s[i + 1] == U'(');
     if (!doubled) out.push_back(s[i]);
   }
-  return encode_utf8(out);
+  return to_utf8(out);
 }
 
 // ------------------------------------------------------------ tessdata lookup
@@ -383,14 +345,21 @@ struct Engine::Impl {
     return true;
   }
 
-  CellText recognize(const Image& image, double dpi, Hint hint) {
+  // A gray view of a 1- or 3-channel crop (converted when BGR); false for an
+  // empty or malformed image, which callers read as blank.
+  static bool gray_view(const Image& image, cv::Mat& gray) {
     if (image.empty() || (image.channels != 1 && image.channels != 3) ||
         image.pixels.size() < std::size_t(image.width) * image.height * image.channels)
-      return {"", 1.0};
-    if (!(dpi > 0)) dpi = 300.0;
-    cv::Mat gray;
+      return false;
     if (image.channels == 3) cv::cvtColor(as_mat(image), gray, cv::COLOR_BGR2GRAY);
     else gray = as_mat(image);
+    return true;
+  }
+
+  CellText recognize(const Image& image, double dpi, Hint hint) {
+    cv::Mat gray;
+    if (!gray_view(image, gray)) return {"", 1.0};
+    if (!(dpi > 0)) dpi = 300.0;
 
     const InkLayout layout = analyse(gray, dpi);
     if (layout.ink.empty() || layout.lines.empty()) return {"", 1.0};
@@ -419,13 +388,9 @@ struct Engine::Impl {
   }
 
   CellText read_once(const Image& image, double dpi, Hint hint, bool number_model, double factor) {
-    if (image.empty() || (image.channels != 1 && image.channels != 3) ||
-        image.pixels.size() < std::size_t(image.width) * image.height * image.channels)
-      return {"", 1.0};
-    if (!(dpi > 0)) dpi = 300.0;
     cv::Mat gray;
-    if (image.channels == 3) cv::cvtColor(as_mat(image), gray, cv::COLOR_BGR2GRAY);
-    else gray = as_mat(image);
+    if (!gray_view(image, gray)) return {"", 1.0};
+    if (!(dpi > 0)) dpi = 300.0;
     const InkLayout layout = analyse(gray, dpi);
     if (layout.ink.empty() || layout.lines.empty()) return {"", 1.0};
     const bool binarize = std::abs(factor - 1.0) < 1e-6 && options.binarize;

@@ -4,10 +4,12 @@
 #include <string>
 #include <string_view>
 
+#include "core/utf8.hpp"
+
 namespace scantab::repair::detail {
 
-std::u32string to_u32(std::string_view utf8);  // invalid bytes are skipped
-std::string to_utf8(std::u32string_view text);
+using scantab::to_u32;  // core/utf8.hpp
+using scantab::to_utf8;
 bool is_cjk(char32_t c);  // ideographs (URO, Ext A, compatibility)
 
 }  // namespace scantab::repair::detail

@@ -11,32 +11,6 @@
 namespace scantab::repair {
 namespace detail {
 
-std::u32string to_u32(std::string_view s) {
-  std::u32string out;
-  for (std::size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + std::size_t(len) > s.size()) {
-      ++i;
-      continue;
-    }
-    char32_t cp = len == 1 ? c : c & (0x7F >> len);
-    for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + std::size_t(k)]) & 0x3F);
-    out.push_back(cp);
-    i += std::size_t(len);
-  }
-  return out;
-}
-
-std::string to_utf8(std::u32string_view s) {
-  std::string out;
-  for (char32_t cp : s) {
-    icu::UnicodeString u(static_cast<UChar32>(cp));
-    u.toUTF8String(out);
-  }
-  return out;
-}
-
 bool is_cjk(char32_t c) {
   return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0xF900 && c <= 0xFAFF);
 }

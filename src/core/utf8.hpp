@@ -1,0 +1,15 @@
+// UTF-8 <-> code points, shared by every stage that compares or edits text
+// character by character (edit distances, CJK spacing, lexicon repair).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace scantab {
+
+// Decodes UTF-8; an invalid or truncated sequence becomes U+FFFD (one per bad byte).
+std::u32string to_u32(std::string_view utf8);
+// Encodes code points as UTF-8.
+std::string to_utf8(std::u32string_view text);
+
+}  // namespace scantab
