@@ -5,6 +5,7 @@
 #pragma once
 
 #include <opencv2/core.hpp>
+#include <ostream>
 #include <random>
 #include <vector>
 
@@ -52,5 +53,19 @@ inline int px(double mm, double dpi) { return int(mm * dpi / 25.4 + 0.5); }
 Layout plain_layout(int rows = 5, int cols = 4);
 Layout budget_header_layout();  // 2-row header with row/col spans + body
 Layout performance_layout();    // merges in both directions
+
+// A cell's lattice position and spans, for exact structure assertions.
+struct Span {
+  int row, col, row_span, col_span;
+  bool operator==(const Span&) const = default;
+};
+inline std::ostream& operator<<(std::ostream& os, const Span& s) {
+  return os << "(" << s.row << "," << s.col << " " << s.row_span << "x" << s.col_span << ")";
+}
+inline std::vector<Span> spans(const std::vector<GridCell>& cells) {
+  std::vector<Span> out;
+  for (const GridCell& c : cells) out.push_back({c.row, c.col, c.row_span, c.col_span});
+  return out;
+}
 
 }  // namespace scantab::grid::testing

@@ -18,18 +18,8 @@ using testing::draw_text;
 using testing::Layout;
 using testing::px;
 
-struct Span {
-  int row, col, row_span, col_span;
-  bool operator==(const Span&) const = default;
-};
-std::ostream& operator<<(std::ostream& os, const Span& s) {
-  return os << "(" << s.row << "," << s.col << " " << s.row_span << "x" << s.col_span << ")";
-}
-std::vector<Span> spans(const std::vector<GridCell>& cells) {
-  std::vector<Span> out;
-  for (const GridCell& c : cells) out.push_back({c.row, c.col, c.row_span, c.col_span});
-  return out;
-}
+using testing::Span;
+using testing::spans;
 
 // Drawn edge positions of a layout in pixels.
 std::vector<int> drawn_edges(double origin_mm, const std::vector<double>& sizes, double dpi) {
