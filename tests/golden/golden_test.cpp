@@ -19,7 +19,7 @@ namespace {
 struct Case {
   std::string name;
   bool structure_exact = false;
-  double numeric_min = 0, text_min = 0;
+  double teds_s_min = 0, numeric_min = 0, text_min = 0;
 };
 
 // Names the case in test output instead of dumping its bytes.
@@ -30,8 +30,8 @@ std::vector<Case> load_cases() {
   auto j = nlohmann::json::parse(in);
   std::vector<Case> cases;
   for (const auto& c : j["cases"])
-    cases.push_back({c["name"], c.value("structure_exact", false), c.value("numeric_min", 0.0),
-                     c.value("text_min", 0.0)});
+    cases.push_back({c["name"], c.value("structure_exact", false), c.value("teds_s_min", 0.0),
+                     c.value("numeric_min", 0.0), c.value("text_min", 0.0)});
   return cases;
 }
 
@@ -65,6 +65,8 @@ TEST_P(Golden, MatchesGroundTruth) {
       EXPECT_DOUBLE_EQ(m.teds_s, 1.0) << "page " << m.page << " table '" << m.title << "'";
     }
   }
+  ASSERT_TRUE(k.mean_teds_s().has_value());
+  EXPECT_GE(*k.mean_teds_s(), c.teds_s_min);
   ASSERT_TRUE(k.numeric_rate().has_value());
   EXPECT_GE(*k.numeric_rate(), c.numeric_min) << k.numeric_correct << "/" << k.numeric << " numeric cells exact";
   if (k.text_rate()) {
