@@ -12,3 +12,7 @@ out=$root/samples
 "$synth" --out "$out" --seed 1 --profile office --dpi 300 --font "WenQuanYi Zen Hei" "$specs/sangong.json"
 "$synth" --out "$out" --seed 1 --profile rough  --dpi 200 --font "AR PL UMing CN" \
   --name income_total_rough "$specs/income_total.json"
+# Regression sample: a landscape page turned 90° that the page cues turned the wrong
+# way (read upside down, TEDS 0.07) until the OCR-confidence orientation check.
+"$synth" --out "$out" --seed 1 --profile rotated --dpi 150 --font "Noto Sans CJK SC" \
+  --name project_carryover_rotated "$specs/project_carryover.json"

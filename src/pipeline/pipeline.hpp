@@ -45,7 +45,10 @@ class Converter {
   Result<DocumentResult> convert(const std::filesystem::path& input);
 
  private:
-  Result<PageResult> convert_page(const PageImage& page, const std::string& stem);
+  Result<PageResult> convert_page(const PageImage& page, const std::string& stem,
+                                  const preprocess::Options& preprocess_options);
+  // convert_page, then the upside-down check (see pipeline.cpp).
+  Result<PageResult> convert_page_upright(const PageImage& page, const std::string& stem);
   Options options_;
   std::unique_ptr<ocr::EnginePool> engines_;
 };

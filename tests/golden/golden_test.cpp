@@ -7,9 +7,14 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include <opencv2/imgcodecs.hpp>
+
+#include "core/cv_image.hpp"
 #include "eval/eval.hpp"
 #include "output/output.hpp"
 #include "pipeline/pipeline.hpp"
+#include "preprocess/preprocess.hpp"
+#include "raster/raster.hpp"
 
 namespace fs = std::filesystem;
 using namespace scantab;
@@ -81,3 +86,35 @@ TEST_P(Golden, MatchesGroundTruth) {
 
 INSTANTIATE_TEST_SUITE_P(Samples, Golden, ::testing::ValuesIn(load_cases()),
                          [](const auto& info) { return info.param.name; });
+
+// Pages scanned upside down or turned sideways come back upright with their
+// amounts (page cues first; the OCR-confidence check settles 180° and
+// 90°-vs-270° when the cues are weak).
+class TurnedPage : public ::testing::TestWithParam<int> {};
+
+TEST_P(TurnedPage, ComesBackUprightWithItsAmounts) {
+  const int turn = GetParam();
+  const fs::path samples = fs::path(SCANTAB_SOURCE_DIR) / "samples";
+  auto document = raster::open(samples / "expenditure_total.pdf");
+  ASSERT_TRUE(document.has_value()) << document.error().message;
+  auto page = (*document)->render_page(0);
+  ASSERT_TRUE(page.has_value());
+  const fs::path png = fs::temp_directory_path() / ("scantab_turned_" + std::to_string(turn) + ".png");
+  ASSERT_TRUE(cv::imwrite(png.string(), as_mat(preprocess::rotate_quadrant(page->image, turn))));
+
+  auto result = converter().convert(png);
+  fs::remove(png);
+  ASSERT_TRUE(result.has_value()) << result.error().message;
+  ASSERT_EQ(result->pages.size(), 1u);
+  EXPECT_EQ((result->pages[0].rotation_degrees + turn) % 360, 0) << "rotation " << result->pages[0].rotation_degrees;
+  auto truth = eval::load_document(samples / "expenditure_total.truth.json");
+  ASSERT_TRUE(truth.has_value());
+  auto pred = eval::parse_document(output::to_json(*result));
+  ASSERT_TRUE(pred.has_value());
+  const eval::Counts k = eval::evaluate(*truth, &*pred).counts;
+  EXPECT_EQ(k.matched_tables, 1);
+  ASSERT_TRUE(k.numeric_rate().has_value());
+  EXPECT_GE(*k.numeric_rate(), 0.98) << k.numeric_correct << "/" << k.numeric;
+}
+
+INSTANTIATE_TEST_SUITE_P(Turns, TurnedPage, ::testing::Values(90, 180, 270));
