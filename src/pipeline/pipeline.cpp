@@ -47,12 +47,8 @@ Rect inner_box(const Rect& box, double dpi) {
   return r.empty() ? box : r;
 }
 
-bool has_cjk(const std::string& text) {
-  for (unsigned char c : text)
-    if (c >= 0xE4 && c <= 0xE9) return true;  // lead bytes of U+4000..U+9FFF
-  return false;
-}
-
+// Number of CJK ideographs in UTF-8 text, counted by their lead bytes
+// (0xE4..0xE9 start U+4000..U+9FFF).
 int cjk_count(const std::string& text) {
   int n = 0;
   for (unsigned char c : text) n += c >= 0xE4 && c <= 0xE9;
@@ -60,7 +56,7 @@ int cjk_count(const std::string& text) {
 }
 
 bool looks_numeric(const std::string& text) {
-  if (text.empty() || has_cjk(text)) return false;
+  if (text.empty() || cjk_count(text) > 0) return false;
   int digits = 0;
   for (unsigned char c : text)
     if (std::isdigit(c)) ++digits;
