@@ -1,7 +1,8 @@
-// UTF-8 <-> code points, shared by every stage that compares or edits text
+// UTF-8 <-> code points and the plain edit distance, shared by every stage that compares or edits text
 // character by character (edit distances, CJK spacing, lexicon repair).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -11,5 +12,7 @@ namespace scantab {
 std::u32string to_u32(std::string_view utf8);
 // Encodes code points as UTF-8.
 std::string to_utf8(std::u32string_view text);
+// Levenshtein (1966) distance over code points, unit costs.
+std::size_t levenshtein(std::u32string_view a, std::u32string_view b);
 
 }  // namespace scantab

@@ -74,8 +74,7 @@ std::u32string normalize_text(std::string_view utf8);
 // result is an amount or code: [+-]?digits(.digits)?%?  (4981.70, 1,879.36,
 // 2013101, 95%, -3.5). Compared as strings, never as floats.
 std::optional<std::u32string> numeric_key(std::u32string_view normalized);
-// Levenshtein (1966) distance over code points, unit costs.
-std::size_t levenshtein(std::u32string_view a, std::u32string_view b);
+using scantab::levenshtein;  // core/utf8.hpp: Levenshtein over code points, unit costs
 
 // ---------------------------------------------------------------- trees & TEDS
 // A labelled ordered tree. For TEDS trees: tag is "table", "tr" or "td"; td

@@ -55,27 +55,4 @@ std::optional<std::u32string> numeric_key(std::u32string_view normalized) {
   return key;
 }
 
-std::size_t levenshtein(std::u32string_view a, std::u32string_view b) {
-  // A common prefix and suffix never change the distance (Ukkonen 1985); strip them.
-  while (!a.empty() && !b.empty() && a.front() == b.front()) a.remove_prefix(1), b.remove_prefix(1);
-  while (!a.empty() && !b.empty() && a.back() == b.back()) a.remove_suffix(1), b.remove_suffix(1);
-  if (a.size() < b.size()) std::swap(a, b);  // b is the shorter: O(|b|) memory
-  if (b.empty()) return a.size();
-  thread_local std::vector<std::size_t> row;  // reused: TEDS calls this once per td pair
-  row.resize(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    const char32_t ai = a[i - 1];
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      const std::size_t best = std::min(up, row[j - 1]) + 1;
-      row[j] = std::min(best, diag + (ai == b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
 }  // namespace scantab::eval

@@ -5,22 +5,10 @@
 
 namespace scantab::forms::text {
 
-int edit_distance(std::u32string_view a, std::u32string_view b) {
-  std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = int(j);
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = int(i);
-    for (std::size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
 double similarity(std::string_view a, std::string_view b) {
   std::u32string x = to_u32(a), y = to_u32(b);
   std::size_t n = std::max(x.size(), y.size());
-  return n == 0 ? 1.0 : 1.0 - double(edit_distance(x, y)) / double(n);
+  return n == 0 ? 1.0 : 1.0 - double(levenshtein(x, y)) / double(n);
 }
 
 std::string normalize_title(std::string_view s) {

@@ -10,8 +10,7 @@ namespace scantab::forms::text {
 
 using scantab::to_u32;  // core/utf8.hpp
 using scantab::to_utf8;
-// Levenshtein distance over code points (Wagner & Fischer 1974).
-int edit_distance(std::u32string_view a, std::u32string_view b);
+using scantab::levenshtein;  // core/utf8.hpp
 // 1 - distance / max(len): 1.0 equal, 0.0 nothing in common.
 double similarity(std::string_view a, std::string_view b);
 // Label key: drops spaces, colons, "其中", brackets' width differences ((->（), trailing 指标 kept.
