@@ -49,12 +49,23 @@ std::string join_cell_lines(const std::string& text);
 // grid.cells). Cell text is joined with join_cell_lines; ocr_text keeps the raw text.
 Table assemble(const Grid& grid, const std::vector<CellText>& texts, int page_index);
 
-// Tables running over pages: where the first table of a page has no title
-// of its own and the same columns (count and relative positions) as the last
-// table of the previous page, it is appended to that table. Header rows that
-// the continuation repeats are dropped. The stitched table stays on its first
-// page, records each row's page in row_pages, and the continuation page gets
-// a note. Returns how many continuations were joined.
+// Tables running over pages: the first table of a page continues the last
+// table of the previous page when it has no title of its own (empty, a 续表
+// marker, or noise without a Chinese character) and either
+//  - has the same columns (count and relative positions): header rows that
+//    the continuation repeats are dropped; or
+//  - has other columns, but nothing above it except 续表 markers, starts in
+//    the top quarter of its page, has the same outer left/right edges (within
+//    3 % of the table width), and something says the table runs on: the
+//    first part ends in the bottom quarter of its page, a note under it
+//    (本页…, 续表…, 下页…) or a 续表 marker, or one part's column edges are
+//    all edges of the other. The joined table's columns are then the union of
+//    both parts' column edges, each cell spanning the union columns between
+//    its own edges.
+// The stitched table stays on its first page (bbox is the first part's),
+// records each row's page in row_pages (cell boxes stay in their own page's
+// frame), and the continuation page gets a note. Returns how many
+// continuations were joined.
 int stitch_continued_tables(std::vector<PageResult>& pages);
 
 }  // namespace scantab::structure

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
+
 using namespace scantab;
 using namespace scantab::structure;
 
@@ -192,4 +195,179 @@ TEST(Stitch, RunsOverThreePages) {
   EXPECT_EQ(stitch_continued_tables(pages), 2);
   EXPECT_EQ(pages[0].tables[0].rows, 10);
   EXPECT_EQ(pages[0].tables[0].row_pages.back(), 2);
+}
+
+namespace {
+
+// A table on `page` whose lattice has column edges `xs` and row edges `ys`
+// (pixels); `spans` lists {row, col, row_span, col_span} for every cell, row-major.
+// Each cell's text is "p<page>:<row>,<col>".
+Table ruled_table(int page, const std::string& title, std::vector<int> xs, std::vector<int> ys,
+                  const std::vector<std::array<int, 4>>& spans) {
+  Table t;
+  t.page_index = page;
+  t.title = title;
+  t.rows = int(ys.size()) - 1;
+  t.cols = int(xs.size()) - 1;
+  t.bbox = Rect{xs.front(), ys.front(), xs.back() - xs.front(), ys.back() - ys.front()};
+  for (const auto& [r, c, rs, cs] : spans) {
+    Cell cell{.row = r, .col = c, .row_span = rs, .col_span = cs};
+    cell.box = Rect{xs[c], ys[r], xs[c + cs] - xs[c], ys[r + rs] - ys[r]};
+    cell.text = "p" + std::to_string(page) + ":" + std::to_string(r) + "," + std::to_string(c);
+    t.cells.push_back(cell);
+  }
+  return t;
+}
+
+// Every single cell spans of a rows x cols lattice.
+std::vector<std::array<int, 4>> single_cells(int rows, int cols) {
+  std::vector<std::array<int, 4>> spans;
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < cols; ++c) spans.push_back({r, c, 1, 1});
+  return spans;
+}
+
+// An A4 portrait page at 300 dpi.
+PageResult a4_page(int index, std::vector<Table> tables) {
+  PageResult p = page_with(index, std::move(tables));
+  p.width = 2480;
+  p.height = 3508;
+  p.dpi = 300;
+  return p;
+}
+
+// Whether the cells are row-major and cover the rows x cols lattice exactly once.
+bool covers_lattice_once(const Table& t) {
+  std::vector<int> hits(std::size_t(t.rows) * t.cols, 0);
+  std::pair<int, int> last{-1, -1};
+  for (const Cell& c : t.cells) {
+    if (std::pair{c.row, c.col} <= last) return false;
+    last = {c.row, c.col};
+    if (c.row + c.row_span > t.rows || c.col + c.col_span > t.cols) return false;
+    for (int r = c.row; r < c.row + c.row_span; ++r)
+      for (int k = c.col; k < c.col + c.col_span; ++k) ++hits[std::size_t(r) * t.cols + k];
+  }
+  return std::all_of(hits.begin(), hits.end(), [](int h) { return h == 1; });
+}
+
+const Cell* cell_at(const Table& t, int row, int col) {
+  for (const Cell& c : t.cells)
+    if (c.row == row && c.col == col) return &c;
+  return nullptr;
+}
+
+// A performance sheet: the header block on page 0 (3 columns, ending mid-page)
+// and the indicator block continued at the top of page 1 (5 columns whose
+// edges include all of page 0's).
+std::vector<PageResult> performance_sheet(const std::string& continuation_title, int continuation_right = 2200,
+                                          int continuation_top = 200) {
+  Table head = ruled_table(0, "项目支出绩效目标申报表", {200, 600, 1400, 2200}, {400, 500, 600, 2000},
+                           {{0, 0, 1, 1}, {0, 1, 1, 2}, {1, 0, 2, 1}, {1, 1, 1, 1}, {1, 2, 1, 1}, {2, 1, 1, 2}});
+  const int t = continuation_top;
+  Table indicators = ruled_table(1, continuation_title, {200, 600, 1000, 1400, 1800, continuation_right},
+                                 {t, t + 100, t + 200, t + 300},
+                                 {{0, 0, 3, 1}, {0, 1, 1, 1}, {0, 2, 1, 1}, {0, 3, 1, 1}, {0, 4, 1, 1},
+                                  {1, 1, 2, 1}, {1, 2, 1, 1}, {1, 3, 1, 1}, {1, 4, 1, 1},
+                                  {2, 2, 1, 1}, {2, 3, 1, 1}, {2, 4, 1, 1}});
+  return {a4_page(0, {head}), a4_page(1, {indicators})};
+}
+
+}  // namespace
+
+TEST(Stitch, JoinsContinuationWithOtherColumnsOnTheUnionLattice) {
+  auto pages = performance_sheet("");
+  EXPECT_EQ(stitch_continued_tables(pages), 1);
+  ASSERT_EQ(pages[0].tables.size(), 1u);
+  EXPECT_TRUE(pages[1].tables.empty());
+  EXPECT_EQ(pages[1].notes.back(), "table continued from page 1");
+  const Table& t = pages[0].tables[0];
+  EXPECT_EQ(t.rows, 6);
+  EXPECT_EQ(t.cols, 5);  // edges 200 600 1000 1400 1800 2200
+  EXPECT_EQ(t.row_pages, (std::vector<int>{0, 0, 0, 1, 1, 1}));
+  EXPECT_TRUE(covers_lattice_once(t));
+  EXPECT_EQ(t.cells.size(), 6u + 12u);
+  // Page 0's cells keep their extent: 600..1400 now spans two union columns, 600..2200 four.
+  const Cell* wide = cell_at(t, 0, 1);
+  ASSERT_NE(wide, nullptr);
+  EXPECT_EQ(wide->text, "p0:0,1");
+  EXPECT_EQ(wide->col_span, 4);
+  const Cell* mid = cell_at(t, 1, 1);
+  ASSERT_NE(mid, nullptr);
+  EXPECT_EQ(mid->col_span, 2);
+  const Cell* right = cell_at(t, 1, 3);
+  ASSERT_NE(right, nullptr);
+  EXPECT_EQ(right->text, "p0:1,2");
+  EXPECT_EQ(right->col_span, 2);
+  // Page 1's cells keep their columns and row spans, moved down by page 0's rows.
+  const Cell* block = cell_at(t, 3, 0);
+  ASSERT_NE(block, nullptr);
+  EXPECT_EQ(block->text, "p1:0,0");
+  EXPECT_EQ(block->row_span, 3);
+  EXPECT_EQ(block->col_span, 1);
+  EXPECT_EQ(block->box.y, 200);  // boxes stay in their own page's frame
+}
+
+TEST(Stitch, JoinsOtherColumnsWhenTheTableRunsToThePageBottom) {
+  // Column edges that do not nest (700 vs 600/1400): the evidence is where the parts sit.
+  Table head = ruled_table(0, "表一", {200, 700, 2200}, {2600, 2800, 3300}, single_cells(2, 2));
+  Table rest = ruled_table(1, "", {200, 600, 1400, 2200}, {150, 250}, single_cells(1, 3));
+  std::vector<PageResult> pages = {a4_page(0, {head}), a4_page(1, {rest})};
+  EXPECT_EQ(stitch_continued_tables(pages), 1);
+  const Table& t = pages[0].tables[0];
+  EXPECT_EQ(t.cols, 4);  // edges 200 600 700 1400 2200
+  EXPECT_TRUE(covers_lattice_once(t));
+  EXPECT_EQ(cell_at(t, 0, 0)->col_span, 2);  // 200..700
+  EXPECT_EQ(cell_at(t, 0, 2)->col_span, 2);  // 700..2200
+  EXPECT_EQ(cell_at(t, 2, 1)->col_span, 2);  // 600..1400
+  EXPECT_EQ(t.row_pages, (std::vector<int>{0, 0, 1}));
+}
+
+TEST(Stitch, ContinuationMarkerIsNoTitle) {
+  auto pages = performance_sheet("续表");
+  pages[1].tables[0].caption_lines = {"续表"};
+  EXPECT_EQ(stitch_continued_tables(pages), 1);
+}
+
+TEST(Stitch, KeepsOtherColumnsApartWithoutEvidence) {
+  auto titled = performance_sheet("2023年项目支出绩效目标表");
+  EXPECT_EQ(stitch_continued_tables(titled), 0);
+  auto narrower = performance_sheet("", 1900);  // right edges 2200 vs 1900
+  EXPECT_EQ(stitch_continued_tables(narrower), 0);
+  auto low = performance_sheet("", 2200, 1500);  // continuation starts mid-page
+  EXPECT_EQ(stitch_continued_tables(low), 0);
+  auto captioned = performance_sheet("");
+  captioned[1].tables[0].caption_lines = {"单位：万元"};
+  EXPECT_EQ(stitch_continued_tables(captioned), 0);
+  // Edges that do not nest, and the first table ends mid-page: nothing says it runs on.
+  Table head = ruled_table(0, "表一", {200, 700, 2200}, {400, 600, 1800}, single_cells(2, 2));
+  Table other = ruled_table(1, "", {200, 600, 1400, 2200}, {150, 250}, single_cells(1, 3));
+  std::vector<PageResult> unrelated = {a4_page(0, {head}), a4_page(1, {other})};
+  EXPECT_EQ(stitch_continued_tables(unrelated), 0);
+  ASSERT_EQ(unrelated[1].tables.size(), 1u);
+  EXPECT_EQ(unrelated[0].tables[0].cols, 2);
+  // ... unless a note under it says so.
+  unrelated[0].tables[0].notes = {"本页完，转下页"};
+  EXPECT_EQ(stitch_continued_tables(unrelated), 1);
+}
+
+TEST(Stitch, NoiseWithoutChineseIsNoTitle) {
+  std::vector<PageResult> pages = {page_with(0, {lattice_table(0, 4, "2023年预算收支总表")}),
+                                   page_with(1, {lattice_table(1, 2, "@")})};
+  EXPECT_EQ(stitch_continued_tables(pages), 1);
+  EXPECT_EQ(pages[0].tables[0].rows, 6);
+}
+
+TEST(Stitch, OtherColumnsOverThreePagesUseTheLastPartsPosition) {
+  auto pages = performance_sheet("");
+  // Page 1's part runs to the bottom of its page; page 2 goes on with columns that do not nest.
+  pages[1].tables[0] = ruled_table(1, "", {200, 600, 1000, 1400, 1800, 2200}, {200, 1500, 3000}, single_cells(2, 5));
+  pages.push_back(a4_page(2, {ruled_table(2, "", {200, 700, 2200}, {150, 250}, single_cells(1, 2))}));
+  EXPECT_EQ(stitch_continued_tables(pages), 2);
+  const Table& t = pages[0].tables[0];
+  EXPECT_EQ(t.cols, 6);  // edges 200 600 700 1000 1400 1800 2200
+  EXPECT_EQ(t.row_pages, (std::vector<int>{0, 0, 0, 1, 1, 2}));
+  EXPECT_TRUE(covers_lattice_once(t));
+  EXPECT_EQ(cell_at(t, 5, 0)->col_span, 2);  // 200..700
+  EXPECT_EQ(cell_at(t, 5, 2)->col_span, 4);  // 700..2200
+  EXPECT_EQ(pages[2].notes.back(), "table continued from page 1");
 }
