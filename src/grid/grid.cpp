@@ -19,7 +19,9 @@
 #include "grid/grid.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
+#include <cstring>
 #include <optional>
 #include <opencv2/imgproc.hpp>
 
@@ -325,23 +327,6 @@ std::optional<Grid> analyze(const cv::Mat& h, const cv::Mat& v, const cv::Mat& i
   return g;
 }
 
-// Components of `ink` no thicker than `thin` across a line of this direction
-// (height for horizontal lines, width for vertical ones).
-cv::Mat thin_components(const cv::Mat& ink, bool horizontal, int thin) {
-  cv::Mat labels, stats, centroids;
-  const int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
-  std::vector<std::uint8_t> keep(std::size_t(n), 0);
-  for (int l = 1; l < n; ++l)
-    keep[l] = stats.at<int>(l, horizontal ? cv::CC_STAT_HEIGHT : cv::CC_STAT_WIDTH) <= thin ? 255 : 0;
-  cv::Mat out(ink.size(), CV_8UC1);
-  for (int y = 0; y < ink.rows; ++y) {
-    const int* l = labels.ptr<int>(y);
-    std::uint8_t* o = out.ptr<std::uint8_t>(y);
-    for (int x = 0; x < ink.cols; ++x) o[x] = keep[l[x]];
-  }
-  return out;
-}
-
 // Chained pieces of `chains` (one direction) that meet at least two crossing
 // lines of `crossing` (within `reach` pixels, ends included): a ruling line
 // runs between crossing lines, a row of strokes inside a cell meets none.
@@ -351,32 +336,63 @@ cv::Mat thin_components(const cv::Mat& ink, bool horizontal, int thin) {
 // end (a column rule "continuing" into the text of a merged header cell).
 cv::Mat anchored_chains(const cv::Mat& chains, const cv::Mat& crossing, bool horizontal, int reach,
                         int overshoot) {
-  cv::Mat near;
-  cv::dilate(crossing, near, cv::getStructuringElement(cv::MORPH_RECT, {2 * reach + 1, 2 * reach + 1}));
-  if (!horizontal) near = near.t();
-  const cv::Mat c = horizontal ? chains : cv::Mat(chains.t());
-  cv::Mat labels, stats, centroids;
-  const int n = cv::connectedComponentsWithStats(c, labels, stats, centroids, 8, CV_32S);
-  cv::Mat out = cv::Mat::zeros(c.size(), CV_8UC1);
-  for (int l = 1; l < n; ++l) {
-    const int x0 = stats.at<int>(l, cv::CC_STAT_LEFT), w = stats.at<int>(l, cv::CC_STAT_WIDTH);
-    const int y0 = stats.at<int>(l, cv::CC_STAT_TOP), h = stats.at<int>(l, cv::CC_STAT_HEIGHT);
-    const int y = std::clamp(int(std::lround(centroids.at<double>(l, 1))), 0, c.rows - 1);
-    const std::uint8_t* row = near.ptr<std::uint8_t>(y);
-    int meets = 0, first = -1, last = -1;  // crossing-line neighbourhoods along the middle row
-    for (int x = x0; x < x0 + w; ++x) {
-      if (!row[x]) continue;
-      if (x == x0 || !row[x - 1]) ++meets;
-      if (first < 0) first = x;
-      last = x;
+  // Per component: extent along and across the line, and the sums giving
+  // its centroid across (as cv::connectedComponentsWithStats would).
+  struct Extent {
+    int along0 = INT_MAX, along1 = INT_MIN;
+    long long area = 0, across_sum = 0;
+  };
+  const detail::RunLabels cc = detail::label_runs(chains);
+  std::vector<Extent> ext(std::size_t(cc.count));
+  for (std::size_t i = 0; i < cc.runs.size(); ++i) {
+    const detail::RunLabels::Run& r = cc.runs[i];
+    Extent& e = ext[cc.component[i]];
+    const long long len = r.x1 - r.x0 + 1;
+    e.along0 = std::min(e.along0, horizontal ? r.x0 : r.y);
+    e.along1 = std::max(e.along1, horizontal ? r.x1 : r.y);
+    e.area += len;
+    e.across_sum += horizontal ? r.y * len : (long long)(r.x0 + r.x1) * len / 2;
+  }
+  // Kept part of each component along the line: [keep_lo, keep_hi] (empty if lo > hi).
+  std::vector<int> keep_lo(ext.size(), 1), keep_hi(ext.size(), 0);
+  const int along_size = horizontal ? chains.cols : chains.rows, across_size = horizontal ? chains.rows : chains.cols;
+  std::vector<std::uint8_t> near;
+  for (std::size_t c = 0; c < ext.size(); ++c) {
+    const Extent& e = ext[c];
+    const int across =
+        std::clamp(int(std::lround(double(e.across_sum) / double(e.area))), 0, across_size - 1);
+    // Along the component's middle line: whether a crossing-line pixel lies
+    // within `reach` (in both directions) of each position.
+    near.assign(std::size_t(e.along1 - e.along0 + 1), 0);
+    const int b0 = std::max(0, across - reach), b1 = std::min(across_size - 1, across + reach);
+    for (int a = std::max(0, e.along0 - reach); a <= std::min(along_size - 1, e.along1 + reach); ++a) {
+      bool any = false;
+      for (int b = b0; b <= b1 && !any; ++b)
+        any = horizontal ? crossing.at<std::uint8_t>(b, a) != 0 : crossing.at<std::uint8_t>(a, b) != 0;
+      if (!any) continue;
+      for (int k = std::max(e.along0, a - reach); k <= std::min(e.along1, a + reach); ++k) near[k - e.along0] = 1;
+    }
+    int meets = 0, first = -1, last = -1;  // crossing-line neighbourhoods along the middle line
+    for (int k = 0; k < int(near.size()); ++k) {
+      if (!near[k]) continue;
+      if (k == 0 || !near[k - 1]) ++meets;
+      if (first < 0) first = k;
+      last = k;
     }
     if (meets < 2) continue;
-    const int lo = first - x0 >= overshoot ? x0 : first;
-    const int hi = x0 + w - 1 - last >= overshoot ? x0 + w - 1 : last;
-    const cv::Rect keep(lo, y0, hi - lo + 1, h);
-    out(keep).setTo(255, labels(keep) == l);
+    keep_lo[c] = first >= overshoot ? e.along0 : e.along0 + first;
+    keep_hi[c] = int(near.size()) - 1 - last >= overshoot ? e.along1 : e.along0 + last;
   }
-  return horizontal ? out : cv::Mat(out.t());
+  cv::Mat out = cv::Mat::zeros(chains.size(), CV_8UC1);
+  for (std::size_t i = 0; i < cc.runs.size(); ++i) {
+    const detail::RunLabels::Run& r = cc.runs[i];
+    const int c = cc.component[i];
+    const int x0 = horizontal ? std::max(r.x0, keep_lo[c]) : r.x0;
+    const int x1 = horizontal ? std::min(r.x1, keep_hi[c]) : r.x1;
+    const bool row_kept = horizontal || (r.y >= keep_lo[c] && r.y <= keep_hi[c]);
+    if (row_kept && x0 <= x1) std::memset(out.ptr<std::uint8_t>(r.y) + x0, 255, std::size_t(x1 - x0 + 1));
+  }
+  return out;
 }
 
 // Adds broken / faded / dashed ruling lines to the long-run masks h and v.
@@ -387,11 +403,14 @@ cv::Mat anchored_chains(const cv::Mat& chains, const cv::Mat& crossing, bool hor
 // (plain or chained): a ruling line runs between borders, a row of 一-like
 // strokes inside a cell or in running text does not.
 void add_chained_lines(const cv::Mat& ink, const Scale& s, cv::Mat& h, cv::Mat& v) {
+  // Unbridged runs are ink, so removing them from the ink is an exclusive or.
   cv::Mat no_v, no_h;
-  cv::bitwise_and(ink, ~detail::long_vertical_runs(ink, s.thin + 1, 0), no_v);
-  cv::bitwise_and(ink, ~detail::long_horizontal_runs(ink, s.thin + 1, 0), no_h);
-  const cv::Mat hc = detail::chained_horizontal_runs(thin_components(no_v, true, s.thin), *s.chain);
-  const cv::Mat vc = detail::chained_vertical_runs(thin_components(no_h, false, s.thin), *s.chain);
+  cv::bitwise_xor(ink, detail::long_vertical_runs(ink, s.thin + 1, 0), no_v);
+  cv::bitwise_xor(ink, detail::long_horizontal_runs(ink, s.thin + 1, 0), no_h);
+  const cv::Mat thh = detail::thin_components(no_v, true, s.thin);
+  const cv::Mat hc = detail::chained_horizontal_runs(thh, *s.chain);
+  const cv::Mat thv = detail::thin_components(no_h, false, s.thin);
+  const cv::Mat vc = detail::chained_vertical_runs(thv, *s.chain);
   cv::Mat all_h, all_v;
   cv::bitwise_or(h, hc, all_h);
   cv::bitwise_or(v, vc, all_v);
@@ -410,17 +429,28 @@ Detection run(const Image& binary, double dpi, const Options& options) {
   cv::Mat joined;
   cv::bitwise_or(h, v, joined);
   cv::dilate(joined, joined, cv::getStructuringElement(cv::MORPH_RECT, {2 * s.join + 1, 2 * s.join + 1}));
-  cv::Mat labels, stats, centroids;
-  const int n = cv::connectedComponentsWithStats(joined, labels, stats, centroids, 8, CV_32S);
+  const detail::RunLabels cc = detail::label_runs(joined);
+  std::vector<cv::Rect> boxes(std::size_t(cc.count));
+  std::vector<std::vector<int>> runs_of(std::size_t(cc.count));
+  for (std::size_t i = 0; i < cc.runs.size(); ++i) {
+    const detail::RunLabels::Run& r = cc.runs[i];
+    const int c = cc.component[i];
+    const cv::Rect run(r.x0, r.y, r.x1 - r.x0 + 1, 1);
+    boxes[c] = runs_of[c].empty() ? run : (boxes[c] | run);
+    runs_of[c].push_back(int(i));
+  }
 
   Detection out;
   out.line_mask = Image(binary.width, binary.height, 1, 0);
   cv::Mat line_mask = as_mat(out.line_mask);
-  for (int l = 1; l < n; ++l) {
-    const cv::Rect box(stats.at<int>(l, cv::CC_STAT_LEFT), stats.at<int>(l, cv::CC_STAT_TOP),
-                       stats.at<int>(l, cv::CC_STAT_WIDTH), stats.at<int>(l, cv::CC_STAT_HEIGHT));
+  for (int c = 0; c < cc.count; ++c) {
+    const cv::Rect box = boxes[c];
     if (box.width < s.min_w || box.height < s.min_h) continue;
-    cv::Mat component = labels(box) == l;
+    cv::Mat component = cv::Mat::zeros(box.size(), CV_8UC1);
+    for (int i : runs_of[c]) {
+      const detail::RunLabels::Run& r = cc.runs[i];
+      std::memset(component.ptr<std::uint8_t>(r.y - box.y) + (r.x0 - box.x), 255, std::size_t(r.x1 - r.x0 + 1));
+    }
     cv::Mat th, tv, kept_h, kept_v;
     cv::bitwise_and(h(box), component, th);
     cv::bitwise_and(v(box), component, tv);

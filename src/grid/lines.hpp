@@ -2,6 +2,8 @@
 // Internal header (uses cv::Mat): include only from src/grid/*.cpp and tests.
 #pragma once
 
+#include <vector>
+
 #include <opencv2/core.hpp>
 
 namespace scantab::grid::detail {
@@ -19,6 +21,24 @@ cv::Mat long_horizontal_runs(const cv::Mat& ink, int min_len, int bridge);
 // The same along columns (vertical ruling lines). Scans row by row with a
 // per-column run state, so memory is read in order.
 cv::Mat long_vertical_runs(const cv::Mat& ink, int min_len, int bridge);
+
+// The horizontal runs of ink of `ink` (CV_8U, non-zero = ink), grouped into
+// 8-connected components (union-find over the runs of neighbouring rows):
+// connected-component labelling without a per-pixel label image.
+struct RunLabels {
+  struct Run { int y, x0, x1; };  // [x0, x1] inclusive
+  std::vector<Run> runs;          // row by row, left to right
+  std::vector<int> component;     // per run: its component, 0 .. count - 1, numbered in
+                                  // raster order of their first pixel (as OpenCV labels them)
+  int count = 0;
+};
+RunLabels label_runs(const cv::Mat& ink);
+
+// The pixels of `ink` (CV_8U, non-zero = ink) whose 8-connected component is
+// at most `thin` pixels thick across a line of this direction: its bounding
+// box is at most `thin` tall (horizontal) or wide (vertical). Kept pixels are
+// 255.
+cv::Mat thin_components(const cv::Mat& ink, bool horizontal, int thin);
 
 }  // namespace scantab::grid::detail
 

@@ -36,16 +36,19 @@ constexpr double kNeighbourMm = 0.6;
 // a block-averaged copy (blocks of q x q px, q ~ window/12): averaging g and
 // g^2 over blocks keeps the window mean and variance exact up to block
 // alignment, and the smooth threshold surface is interpolated back to full
-// size. This is ~10x cheaper than full-resolution box filters.
-cv::Mat sauvola(const cv::Mat& gray, int window) {
+// size. This is ~10x cheaper than full-resolution box filters. `out` must be
+// CV_8UC1 of gray's size (it is written in place).
+void sauvola(const cv::Mat& gray, int window, cv::Mat& out) {
   cv::Mat g32;
   gray.convertTo(g32, CV_32F);
   const int q = std::max(1, window / 12);
   const cv::Size low((gray.cols + q - 1) / q, (gray.rows + q - 1) / q);
   cv::Mat mean, mean_sq;
+  cv::Mat full;  // full-size float scratch: g^2, then the threshold (one allocation)
   if (q > 1) {
     cv::resize(g32, mean, low, 0, 0, cv::INTER_AREA);
-    cv::resize(g32.mul(g32), mean_sq, low, 0, 0, cv::INTER_AREA);
+    cv::multiply(g32, g32, full);
+    cv::resize(full, mean_sq, low, 0, 0, cv::INTER_AREA);
   } else {
     mean = g32;
     mean_sq = g32.mul(g32);
@@ -56,10 +59,11 @@ cv::Mat sauvola(const cv::Mat& gray, int window) {
   cv::Mat sd;
   cv::sqrt(cv::max(mean_sq - mean.mul(mean), 0.0), sd);
   cv::Mat threshold = mean.mul(1.0 - kSauvolaK + (kSauvolaK / kSauvolaR) * sd);
-  if (q > 1) cv::resize(threshold, threshold, gray.size(), 0, 0, cv::INTER_LINEAR);
-  cv::Mat out;
+  if (q > 1) {
+    cv::resize(threshold, full, gray.size(), 0, 0, cv::INTER_LINEAR);
+    threshold = full;
+  }
   cv::compare(g32, threshold, out, cv::CMP_LT);
-  return out;
 }
 
 // Clears isolated components smaller than speck_px (bounding box, both
@@ -68,13 +72,11 @@ void remove_specks(cv::Mat& binary, int speck_px, int near_px) {
   if (speck_px <= 1) return;  // nothing below one pixel to remove
   cv::Mat labels, stats, centroids;
   const int n = cv::connectedComponentsWithStats(binary, labels, stats, centroids, 8, CV_32S);
-  std::vector<std::uint8_t> speck(n, 0), keep(n, 1);
-  keep[0] = 0;
+  std::vector<std::uint8_t> speck(n, 0);
   for (int i = 1; i < n; ++i) {
     speck[i] = stats.at<int>(i, cv::CC_STAT_WIDTH) < speck_px &&
                stats.at<int>(i, cv::CC_STAT_HEIGHT) < speck_px;
   }
-  bool any_removed = false;
   for (int i = 1; i < n; ++i) {
     if (!speck[i]) continue;
     const cv::Rect box(stats.at<int>(i, cv::CC_STAT_LEFT) - near_px,
@@ -89,13 +91,14 @@ void remove_specks(cv::Mat& binary, int speck_px, int near_px) {
         if (l[x] != 0 && !speck[l[x]]) { near_big = true; break; }
       }
     }
-    if (!near_big) { keep[i] = 0; any_removed = true; }
-  }
-  if (!any_removed) return;
-  for (int y = 0; y < binary.rows; ++y) {
-    const int* l = labels.ptr<int>(y);
-    std::uint8_t* b = binary.ptr<std::uint8_t>(y);
-    for (int x = 0; x < binary.cols; ++x) b[x] = keep[l[x]] ? 255 : 0;
+    if (near_big) continue;
+    const int x0 = stats.at<int>(i, cv::CC_STAT_LEFT), y0 = stats.at<int>(i, cv::CC_STAT_TOP);
+    for (int y = y0; y < y0 + stats.at<int>(i, cv::CC_STAT_HEIGHT); ++y) {  // clear the speck's pixels
+      const int* l = labels.ptr<int>(y);
+      std::uint8_t* b = binary.ptr<std::uint8_t>(y);
+      for (int x = x0; x < x0 + stats.at<int>(i, cv::CC_STAT_WIDTH); ++x)
+        if (l[x] == i) b[x] = 0;
+    }
   }
 }
 
@@ -106,10 +109,12 @@ Image binarize(const Image& gray, double dpi) {
   dpi = detail::sane_dpi(dpi);
   const cv::Mat g = gray.channels == 1 ? as_mat(gray) : as_mat(to_gray(gray)).clone();
   const int window = detail::odd_at_least(kWindowMm * detail::px_per_mm(dpi), 7);
-  cv::Mat binary = sauvola(g, window);
+  Image out(gray.width, gray.height, 1);
+  cv::Mat binary = as_mat(out);
+  sauvola(g, window, binary);
   remove_specks(binary, int(std::lround(kSpeckMm * detail::px_per_mm(dpi))),
                 std::max(1, int(std::lround(kNeighbourMm * detail::px_per_mm(dpi)))));
-  return to_image(binary);
+  return out;
 }
 
 }  // namespace scantab::preprocess

@@ -24,11 +24,17 @@ constexpr double kPi = 3.14159265358979323846;
 
 Image reduced(const Image& gray, double factor) {
   if (factor >= 1.0) return gray;
-  const cv::Size size(std::max(1, int(std::lround(gray.width * factor))),
-                      std::max(1, int(std::lround(gray.height * factor))));
-  cv::Mat small;
-  cv::resize(as_mat(gray), small, size, 0, 0, cv::INTER_AREA);
-  return to_image(small);
+  Image small(std::max(1, int(std::lround(gray.width * factor))),
+              std::max(1, int(std::lround(gray.height * factor))), 1);
+  cv::Mat view = as_mat(small);
+  cv::resize(as_mat(gray), view, view.size(), 0, 0, cv::INTER_AREA);
+  return small;
+}
+
+// rotate_quadrant(image, degrees), without a copy when there is nothing to turn.
+Image quarter_turned(Image&& image, int clockwise_degrees) {
+  if (clockwise_degrees % 360 == 0) return std::move(image);
+  return rotate_quadrant(image, clockwise_degrees);
 }
 
 }  // namespace
@@ -48,7 +54,7 @@ Result<PreparedPage> prepare(const PageImage& page, const Options& options) {
     out.source_width = image.width;
     out.source_height = image.height;
 
-    const Image gray = to_gray(image);
+    Image gray = to_gray(image);
     // Estimates on a reduced copy. The skew estimate uses row and column
     // profiles, so it does not depend on a quarter turn; and since rotations
     // about the centre commute, the skew measured here is also the skew of the
@@ -68,13 +74,13 @@ Result<PreparedPage> prepare(const PageImage& page, const Options& options) {
     // profile). Deskew and quarter turns commute (both about the centre), and
     // the binarization commutes with exact quarter turns, so the page is
     // binarized once and then turned.
-    Image level = deskew ? rotate_gray(gray, -skew) : gray;
+    Image level = deskew ? rotate_gray(gray, -skew) : std::move(gray);
     Image binary = binarize(level, out.dpi);
     if (options.fix_orientation)
       out.rotation_degrees = detect_orientation(binary, out.dpi, options.detect_upside_down).rotation_degrees;
     if (deskew) out.skew_degrees = skew;
-    out.gray = rotate_quadrant(level, out.rotation_degrees);
-    out.binary = rotate_quadrant(binary, out.rotation_degrees);
+    out.gray = quarter_turned(std::move(level), out.rotation_degrees);
+    out.binary = quarter_turned(std::move(binary), out.rotation_degrees);
     return out;
   } catch (const cv::Exception& e) {
     return fail(ErrorCode::kInternal, std::string("preprocess: OpenCV error: ") + e.what());

@@ -46,6 +46,44 @@ TEST(ChainedRuns, SparseDotsAreNotALine) {
   EXPECT_EQ(cv::countNonZero(out), 0);
 }
 
+// A random sparse ink pattern with strokes of both directions (CV_8U, 0/255).
+cv::Mat random_strokes(int rows, int cols, unsigned seed) {
+  cv::Mat ink = cv::Mat::zeros(rows, cols, CV_8UC1);
+  cv::RNG rng(seed);
+  for (int k = 0; k < rows * cols / 150; ++k) {
+    const int x = rng.uniform(0, cols), y = rng.uniform(0, rows), len = rng.uniform(1, 40);
+    const int width = rng.uniform(1, 3);  // across the stroke
+    const cv::Rect stroke = rng.uniform(0, 2) ? cv::Rect(x, y, len, width) : cv::Rect(x, y, width, len);
+    ink(stroke & cv::Rect(0, 0, cols, rows)) = 255;
+  }
+  return ink;
+}
+
+TEST(ChainedRuns, VerticalIsTheTransposeOfHorizontal) {
+  const cv::Mat ink = random_strokes(300, 200, 7);
+  const detail::ChainParams p{6, 1, 8, 40, 0.6};
+  const cv::Mat expected = detail::chained_horizontal_runs(ink.t(), p).t();
+  EXPECT_EQ(cv::countNonZero(detail::chained_vertical_runs(ink, p) != expected), 0);
+  EXPECT_GT(cv::countNonZero(expected), 0);
+}
+
+TEST(ThinComponents, MatchesConnectedComponentsWithStats) {
+  const cv::Mat ink = random_strokes(300, 400, 11);
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
+  for (const bool horizontal : {true, false}) {
+    const int thin = 3;
+    cv::Mat expected = cv::Mat::zeros(ink.size(), CV_8UC1);
+    for (int l = 1; l < n; ++l)
+      if (stats.at<int>(l, horizontal ? cv::CC_STAT_HEIGHT : cv::CC_STAT_WIDTH) <= thin)
+        expected.setTo(255, labels == l);
+    const cv::Mat got = detail::thin_components(ink, horizontal, thin);
+    EXPECT_EQ(cv::countNonZero(got != expected), 0) << "horizontal=" << horizontal;
+    EXPECT_GT(cv::countNonZero(expected), 0);
+  }
+  EXPECT_EQ(detail::label_runs(ink).count, n - 1);
+}
+
 class DashedLines : public ::testing::TestWithParam<std::tuple<double, double, double>> {};
 
 // (dpi, dash period mm, gap mm): every ruling line is cut into dashes too short
