@@ -18,6 +18,7 @@ namespace scantab::repair {
 namespace {
 
 using detail::to_u32;
+using detail::to_utf8;
 
 // Observed OCR confusions (chi_sim LSTM on scans); symmetric.
 constexpr std::array<std::pair<char32_t, char32_t>, 22> kConfusions{{
@@ -65,6 +66,26 @@ std::pair<std::string, std::string> split_year(std::string_view text) {
   std::smatch m;
   if (std::regex_match(s, m, year)) return {m[1], m[3]};
   return {"", s};
+}
+
+// "十一、城乡社区支出" -> {"十一、", "城乡社区支出"}: a leading list ordinal
+// (一、 十一、 1. 1． （一） (1)) is the document's own numbering, which
+// differs between documents; only the rest is compared with the lexicon, and
+// the ordinal is kept as read.
+std::pair<std::u32string, std::u32string> split_ordinal(const std::u32string& s) {
+  auto numeral = [](char32_t c) {
+    return std::u32string_view(U"一二三四五六七八九十").find(c) != std::u32string_view::npos || (c >= U'0' && c <= U'9');
+  };
+  std::size_t i = 0;
+  const bool bracketed = !s.empty() && (s[0] == U'（' || s[0] == U'(');
+  if (bracketed) ++i;
+  const std::size_t digits_from = i;
+  while (i < s.size() && numeral(s[i])) ++i;
+  if (i == digits_from || i >= s.size()) return {U"", s};
+  const char32_t mark = s[i];
+  const bool closes = bracketed ? (mark == U'）' || mark == U')') : (mark == U'、' || mark == U'.' || mark == U'．');
+  if (!closes || i + 1 >= s.size()) return {U"", s};
+  return {s.substr(0, i + 1), s.substr(i + 1)};
 }
 
 }  // namespace
@@ -125,32 +146,39 @@ const Lexicon& Lexicon::builtin() {
 std::optional<Correction> Lexicon::correct(std::string_view text, std::string_view code) const {
   auto [year, body] = split_year(text);
   if (body.empty()) return std::nullopt;
-  const std::u32string t = to_u32(body);
+  const auto [ordinal, t] = split_ordinal(to_u32(body));
+  if (t.empty()) return std::nullopt;
   const std::vector<std::string>* candidates = &entries_;
   std::vector<std::string> names;
   if (!code.empty()) {
     names = names_for(std::string(code));
     if (!names.empty()) candidates = &names;
   }
-  if (std::find(candidates->begin(), candidates->end(), body) != candidates->end()) return std::nullopt;
-  const double limit = std::min(3.0, std::max(0.5, (candidates == &names ? 0.25 : 0.12) * double(t.size())));
+  // The edit budget grows with the text's length, the ordinal included (its
+  // characters count as read correctly).
+  const double length = double(ordinal.size() + t.size());
+  const double limit = std::min(3.0, std::max(0.5, (candidates == &names ? 0.25 : 0.12) * length));
   double best = 1e9, second = 1e9;
-  const std::string* winner = nullptr;
+  std::u32string winner;
   for (const std::string& e : *candidates) {
-    std::u32string u = to_u32(e);
+    // Read with an ordinal: compared with the entries' bodies (so "十一、…"
+    // is not "corrected" to another document's "十二、…"); read without one:
+    // with whole entries (the ordinal may be what OCR garbled).
+    const std::u32string u = ordinal.empty() ? to_u32(e) : split_ordinal(to_u32(e)).second;
+    if (u == t) return std::nullopt;  // known as read
     // Length alone already rules most entries out.
     if (std::abs(double(u.size()) - double(t.size())) > limit + 1) continue;
     double d = distance_u32(t, u);
     if (d < best) {
       second = best;
       best = d;
-      winner = &e;
-    } else if (d < second) {
+      winner = u;
+    } else if (d < second && u != winner) {
       second = d;
     }
   }
-  if (!winner || best > limit || second - best < 0.7) return std::nullopt;
-  return Correction{year + *winner, best};
+  if (winner.empty() || best > limit || second - best < 0.7) return std::nullopt;
+  return Correction{year + to_utf8(ordinal + winner), best};
 }
 
 }  // namespace scantab::repair

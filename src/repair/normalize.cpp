@@ -86,6 +86,17 @@ std::string normalize_text(std::string_view text) {
       default: break;
     }
   }
+  // "1 .为领导…": no space inside a list number.
+  for (std::size_t i = 1; i + 1 < s.size(); ++i)
+    if (s[i] == U' ' && s[i - 1] >= U'0' && s[i - 1] <= U'9' && s[i + 1] == U'.') s.erase(i--, 1);
+  // 其中 introduces a breakdown and is always followed by a colon in these
+  // forms; OCR reads it as ， or ；.
+  static const std::u32string kNamely = U"其中";
+  for (std::size_t i = s.find(kNamely); i != std::u32string::npos; i = s.find(kNamely, i + 1)) {
+    const std::size_t p = i + kNamely.size();
+    if (p + 1 < s.size() && (s[p] == U'，' || s[p] == U'；' || s[p] == U',' || s[p] == U';') && detail::is_cjk(s[p + 1]))
+      s[p] = U'：';
+  }
   return detail::to_utf8(s);
 }
 

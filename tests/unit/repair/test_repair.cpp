@@ -117,6 +117,14 @@ TEST(Normalize, TextGetsChinesePunctuation) {
   EXPECT_EQ(normalize_text("(1) item, 2"), "(1) item, 2");  // no CJK: untouched
 }
 
+TEST(Normalize, ListNumbersAndQimzhongColon) {
+  EXPECT_EQ(normalize_text("1 .为领导提供通信安全畅通"), "1.为领导提供通信安全畅通");
+  EXPECT_EQ(normalize_text("其中，中央财政拨款"), "其中：中央财政拨款");
+  EXPECT_EQ(normalize_text("其中；省级财政资金"), "其中：省级财政资金");
+  EXPECT_EQ(normalize_text("其中：中央财政拨款"), "其中：中央财政拨款");
+  EXPECT_EQ(normalize_text("共2 个项目"), "共2 个项目");  // a space before a CJK word stays
+}
+
 // ------------------------------------------------------------ numbers
 TEST(Numbers, HeaderLabelsGiveColumnKinds) {
   EXPECT_EQ(classify_header("科目编码"), ColumnKind::kCode);
@@ -226,6 +234,22 @@ TEST(Lexicon, LeavesCorrectAndUnknownTextAlone) {
   EXPECT_FALSE(lexicon().correct("事业单位离退休"));
   EXPECT_FALSE(lexicon().correct("中共忻州市委办公室"));
   EXPECT_FALSE(lexicon().correct("合"));
+}
+
+TEST(Lexicon, KeepsTheDocumentsOwnOrdinal) {
+  // Documents number the 类 differently (the lexicon has 十二、城乡社区支出,
+  // Jiangsu prints 十一、城乡社区支出): an ordinal read as printed is kept.
+  EXPECT_FALSE(lexicon().correct("十一、城乡社区支出"));
+  EXPECT_FALSE(lexicon().correct("（三）城乡社区支出"));
+  // The body is repaired, the ordinal kept as read (the lexicon has 三、…).
+  auto a = lexicon().correct("五、国有资本经营预算拔款");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->text, "五、国有资本经营预算拨款");
+  // Without a readable ordinal, whole entries are compared (the ordinal may be
+  // what OCR garbled).
+  auto b = lexicon().correct("二“、政府性基金预算拨款");
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->text, "二、政府性基金预算拨款");
 }
 
 TEST(Lexicon, CodeRestrictsCandidates) {
