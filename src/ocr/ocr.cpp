@@ -50,6 +50,7 @@ constexpr const char* kNumberWhitelist = "0123456789.,-%≥≤><";
 // ------------------------------------------------------------ ink analysis
 struct InkLayout {
   cv::Mat mask;                           // CV_8U, 255 = ink kept for layout
+  cv::Mat clean;                          // the gray crop, its frame cleared of all but kept ink
   Rect ink;                               // bounding box of `mask`, crop coords
   std::vector<std::pair<int, int>> lines;  // [top, bottom) per text line
 };
@@ -63,28 +64,53 @@ int min_blob_area(double dpi) {
   return std::max(3, int(std::lround(9.0 * s * s)));
 }
 
-// Steps 1 of the file comment: a clean ink mask of a gray crop.
+// Step 1 of the file comment: a clean ink mask of a gray crop.
+//
+// Remnants of ruling lines sit in a frame of frame_width() along the crop's
+// edges. A blob counts as such a remnant (and is dropped) when it lies wholly
+// inside that frame, or touches an edge and is no thicker than the frame
+// across it (a sliver of line running along the edge). A glyph printed close
+// to the cell border reaches into the frame but also well beyond it, and is
+// kept whole (cutting the frame off blindly turned 低 into nothing and 四
+// into a stray mark).
 cv::Mat ink_mask(const cv::Mat& gray, double dpi) {
   cv::Mat mask = cv::Mat::zeros(gray.size(), CV_8U);
   const int f = frame_width(dpi);
   if (gray.cols <= 2 * f || gray.rows <= 2 * f) return mask;
   const cv::Rect inner(f, f, gray.cols - 2 * f, gray.rows - 2 * f);
-  cv::Mat roi = gray(inner);
 
   // Otsu (1979) on the interior, clamped: on a blank or uniformly gray crop
   // Otsu splits paper noise, so the threshold never rises above 180; a
   // threshold below 80 would lose light print.
   cv::Mat scratch;
-  double otsu = cv::threshold(roi, scratch, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  double otsu = cv::threshold(gray(inner), scratch, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
   double thr = std::clamp(otsu, 80.0, 180.0);
-  cv::Mat inner_mask = mask(inner);
-  cv::threshold(roi, inner_mask, thr, 255, cv::THRESH_BINARY_INV);
+  cv::threshold(gray, mask, thr, 255, cv::THRESH_BINARY_INV);
 
   cv::Mat labels, stats, centroids;
   int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8, CV_32S);
   const int min_area = min_blob_area(dpi);
+  const int glyph_part = std::max(6, int(std::lround(dpi / 20.0)));  // ~half a 9pt character, px
+  std::vector<int> interior(std::size_t(n), 0);  // pixels of each blob inside the frame
+  for (int y = inner.y; y < inner.y + inner.height; ++y) {
+    const int* l = labels.ptr<int>(y);
+    for (int x = inner.x; x < inner.x + inner.width; ++x) ++interior[std::size_t(l[x])];
+  }
   std::vector<std::uint8_t> keep(std::size_t(n), 0);
-  for (int i = 1; i < n; ++i) keep[std::size_t(i)] = stats.at<int>(i, cv::CC_STAT_AREA) >= min_area;
+  for (int i = 1; i < n; ++i) {
+    const int x = stats.at<int>(i, cv::CC_STAT_LEFT), y = stats.at<int>(i, cv::CC_STAT_TOP);
+    const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+    const bool inside_frame = interior[std::size_t(i)] == 0;
+    const bool touches_side = x == 0 || x + w == gray.cols, touches_end = y == 0 || y + h == gray.rows;
+    const bool sliver = (touches_side && w <= f) || (touches_end && h <= f);
+    // In the frame, only glyph-sized blobs with most of their ink inside it
+    // count: on rough scans, specks and line fragments there read as stray
+    // , . - ” | around the cell's text.
+    const bool in_frame = x < f || y < f || x + w > gray.cols - f || y + h > gray.rows - f;
+    const int area = stats.at<int>(i, cv::CC_STAT_AREA);
+    const bool small = std::max(w, h) < glyph_part, mostly_outside = interior[std::size_t(i)] * 2 < area;
+    keep[std::size_t(i)] = area >= min_area && !inside_frame && !sliver && !(in_frame && (small || mostly_outside));
+  }
   for (int y = 0; y < mask.rows; ++y) {
     auto* m = mask.ptr<std::uint8_t>(y);
     const int* l = labels.ptr<int>(y);
@@ -94,13 +120,38 @@ cv::Mat ink_mask(const cv::Mat& gray, double dpi) {
 }
 
 // Step 2: text lines from the horizontal projection profile.
+//
+// Lines set tightly (a wrapped label in a low row) touch: a descender of one
+// line meets the next line's top, and the profile has no empty row between
+// them. Such a run is split at its faintest row when that row lies in the
+// middle 40 % of the run and carries under 8 % of the run's busiest row's ink
+// (inside one line of CJK text or digits every middle row is busy).
+void split_touching_lines(const std::vector<int>& ink_per_row, std::vector<std::pair<int, int>>& runs) {
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const auto [top, bottom] = runs[i];
+    const int h = bottom - top;
+    if (h < 8) continue;
+    const int busiest = *std::max_element(ink_per_row.begin() + top, ink_per_row.begin() + bottom);
+    const auto from = ink_per_row.begin() + top + int(0.3 * h), to = ink_per_row.begin() + top + int(0.7 * h) + 1;
+    const auto faintest = std::min_element(from, to);
+    if (*faintest * 100 >= busiest * 8) continue;
+    const int cut = int(faintest - ink_per_row.begin());
+    runs[i] = {top, cut};
+    runs.insert(runs.begin() + std::ptrdiff_t(i) + 1, {cut + 1, bottom});
+    --i;  // the upper part may hold more lines
+  }
+}
+
 std::vector<std::pair<int, int>> find_lines(const cv::Mat& mask) {
   std::vector<std::pair<int, int>> runs;
+  std::vector<int> ink_per_row(std::size_t(mask.rows), 0);
   for (int y = 0; y < mask.rows; ++y) {
-    bool ink = cv::countNonZero(mask.row(y)) > 0;
+    ink_per_row[std::size_t(y)] = cv::countNonZero(mask.row(y));
+    bool ink = ink_per_row[std::size_t(y)] > 0;
     if (ink && (runs.empty() || runs.back().second != y)) runs.push_back({y, y + 1});
     else if (ink) runs.back().second = y + 1;
   }
+  split_touching_lines(ink_per_row, runs);
   // Merge runs shorter than half the tallest run into their nearest
   // neighbour while that neighbour is close (gap < half the tallest run):
   // separate strokes of one character (二, 三) or punctuation are not lines.
@@ -127,6 +178,17 @@ std::vector<std::pair<int, int>> find_lines(const cv::Mat& mask) {
 InkLayout analyse(const cv::Mat& gray, double dpi) {
   InkLayout layout;
   layout.mask = ink_mask(gray, dpi);
+  // Paper (255) over the frame except where kept ink lies; the interior as scanned.
+  layout.clean = gray.clone();
+  const int f = frame_width(dpi);
+  if (gray.cols > 2 * f && gray.rows > 2 * f) {
+    cv::Mat frame(gray.size(), CV_8U, cv::Scalar(255));
+    frame(cv::Rect(f, f, gray.cols - 2 * f, gray.rows - 2 * f)).setTo(0);
+    cv::Mat dilated;
+    cv::dilate(layout.mask, dilated, cv::Mat());
+    frame.setTo(0, dilated);
+    layout.clean.setTo(255, frame);
+  }
   cv::Rect box = cv::boundingRect(layout.mask);
   layout.ink = Rect{box.x, box.y, box.width, box.height};
   if (!layout.ink.empty()) layout.lines = find_lines(layout.mask);
@@ -277,6 +339,109 @@ bool is_blank(const Image& gray, double dpi) {
   }
 }
 
+// ------------------------------------------------------------ looks_like_digits
+namespace {
+
+// Thresholds of looks_like_digits, as fractions of the line height (see the
+// header).
+constexpr double kDigitMinHeight = 0.6;
+constexpr double kDigitMaxAspect = 0.8;  // width / height
+constexpr double kMarkMaxSize = 0.45;
+constexpr double kFlatMaxHeight = 0.3;
+
+bool digit_shaped_line(const cv::Mat& stats, const std::vector<int>& blobs, int line_height) {
+  const double H = line_height;
+  int tallest = 0;
+  for (int i : blobs) {
+    const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+    const bool mark = (h < kMarkMaxSize * H && w < kMarkMaxSize * H) || (h < kFlatMaxHeight * H && w < H);
+    if (mark) continue;
+    if (h < kFlatMaxHeight * H || w > kDigitMaxAspect * h) return false;  // a wide stroke or a square blob
+    tallest = std::max(tallest, h);
+  }
+  return tallest >= kDigitMinHeight * H;
+}
+
+}  // namespace
+
+bool looks_like_digits(const Image& gray, double dpi) {
+  if (gray.empty() || gray.channels != 1 || gray.pixels.size() < std::size_t(gray.width) * gray.height) return false;
+  try {
+    const InkLayout layout = analyse(as_mat(gray), dpi > 0 ? dpi : 300.0);
+    if (layout.lines.empty()) return false;
+    cv::Mat labels, stats, centroids;
+    const int n = cv::connectedComponentsWithStats(layout.mask, labels, stats, centroids, 8, CV_32S);
+    std::vector<std::vector<int>> per_line(layout.lines.size());
+    for (int i = 1; i < n; ++i) {
+      const double cy = centroids.at<double>(i, 1);
+      for (std::size_t l = 0; l < layout.lines.size(); ++l)
+        if (cy >= layout.lines[l].first && cy < layout.lines[l].second) per_line[l].push_back(i);
+    }
+    for (std::size_t l = 0; l < layout.lines.size(); ++l)
+      if (!digit_shaped_line(stats, per_line[l], layout.lines[l].second - layout.lines[l].first)) return false;
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+// ------------------------------------------------------------ leading_comparison_sign
+char32_t leading_comparison_sign(const Image& gray, double dpi) {
+  if (gray.empty() || gray.channels != 1 || gray.pixels.size() < std::size_t(gray.width) * gray.height) return 0;
+  try {
+    const InkLayout layout = analyse(as_mat(gray), dpi > 0 ? dpi : 300.0);
+    if (layout.lines.empty()) return 0;
+    const auto [top, bottom] = layout.lines.front();
+    const cv::Mat line = layout.mask.rowRange(top, bottom);
+    // The first glyph: ink columns from the first inked one to the first blank one.
+    int x0 = -1, x1 = line.cols;
+    for (int x = 0; x < line.cols; ++x) {
+      const bool ink = cv::countNonZero(line.col(x)) > 0;
+      if (ink && x0 < 0) x0 = x;
+      if (!ink && x0 >= 0) {
+        x1 = x;
+        break;
+      }
+    }
+    if (x0 < 0) return 0;
+    cv::Rect box = cv::boundingRect(line.colRange(x0, x1));
+    box.x += x0;
+    const int w = box.width, h = box.height, H = bottom - top;
+    // A sign is at most as wide as a CJK character (CJK fonts draw ≥ full
+    // width), and not a thin stroke.
+    if (w < 3 || h < 3 || w > 1.2 * H || h < 0.3 * H) return 0;
+    const cv::Mat glyph = line(box);
+    // A bar beneath (straight, or slanted as in ⩾): a separate blob whose top
+    // lies in the glyph's lower half, of at least a fifth of the largest blob.
+    cv::Mat labels, stats, centroids;
+    const int n = cv::connectedComponentsWithStats(glyph, labels, stats, centroids, 8, CV_32S);
+    int largest = 0;
+    for (int i = 1; i < n; ++i) largest = std::max(largest, stats.at<int>(i, cv::CC_STAT_AREA));
+    int bar_label = 0;
+    for (int i = 1; i < n; ++i)
+      if (stats.at<int>(i, cv::CC_STAT_AREA) * 5 >= largest && stats.at<int>(i, cv::CC_STAT_AREA) < largest &&
+          stats.at<int>(i, cv::CC_STAT_TOP) >= h / 2 && stats.at<int>(i, cv::CC_STAT_WIDTH) >= w / 2)
+        bar_label = i;
+    const bool bar = bar_label != 0;
+    // The chevron (the glyph without its bar): the open side's edge columns
+    // span the two arm ends (tall), the vertex side's only the vertex (short).
+    cv::Mat chevron = glyph.clone();
+    if (bar) chevron.setTo(0, labels == bar_label);
+    auto extent = [&](int from, int to) {
+      cv::Rect r = cv::boundingRect(chevron.colRange(from, to));
+      return r.height;
+    };
+    const int edge = std::max(1, w / 4);
+    const int left = extent(0, edge), right = extent(w - edge, w);
+    const int tall = cv::boundingRect(chevron).height;
+    if (left >= 2 * right && 2 * left >= tall) return bar ? U'≥' : U'>';
+    if (right >= 2 * left && 2 * right >= tall) return bar ? U'≤' : U'<';
+    return 0;
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
 // ------------------------------------------------------------ Engine
 namespace {
 
@@ -315,10 +480,10 @@ struct Engine::Impl {
   // Runs Tesseract on one prepared (scaled, framed) line image; appends the
   // recognised words' text (joined by lines) and confidences (0..100).
   // number_model: use the number model (if any) for Hint::kNumber.
-  bool run(const cv::Mat& img, double dpi, Hint hint, bool number_model, std::string& out,
-           std::vector<float>& confidences) {
+  bool run(const cv::Mat& img, double dpi, Hint hint, bool number_model, tesseract::PageSegMode psm,
+           std::string& out, std::vector<float>& confidences) {
     tesseract::TessBaseAPI& api = (hint == Hint::kNumber && number_model && number ? number : text)->api;
-    api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
+    api.SetPageSegMode(psm);
     api.SetVariable("tessedit_char_whitelist", hint == Hint::kNumber ? kNumberWhitelist : "");
     int ppi = std::clamp(int(std::lround(dpi)), 70, 2400);
     api.SetVariable("user_defined_dpi", std::to_string(ppi).c_str());
@@ -342,6 +507,40 @@ struct Engine::Impl {
       } while (it->Next(tesseract::RIL_WORD));
     }
     flush();
+    return true;
+  }
+
+  struct LineReading {
+    std::string text;
+    std::vector<float> confidences;  // per word, 0..100
+  };
+
+  // One prepared line strip, read as PSM_SINGLE_LINE, with two fallbacks for
+  // what that mode gets wrong on CJK lines:
+  //  - it returns nothing for a line of one character (数 alone on the second
+  //    line of a wrapped label): then PSM_SINGLE_BLOCK (PSM_SINGLE_WORD reads
+  //    it too, but turns 算 into 和);
+  //  - it drops a box-shaped first character (四、… read as 、… or `…): when
+  //    the line starts with such a stray mark, PSM_RAW_LINE, kept if it reads
+  //    a character where the mark was.
+  bool read_line(const cv::Mat& strip, double dpi, Hint hint, bool number_model, LineReading& line) {
+    auto attempt = [&](tesseract::PageSegMode psm, LineReading& into) {
+      into = {};
+      return run(strip, dpi, hint, number_model, psm, into.text, into.confidences);
+    };
+    if (!attempt(tesseract::PSM_SINGLE_LINE, line)) return false;
+    if (line.text.empty()) return attempt(tesseract::PSM_SINGLE_BLOCK, line);
+    if (hint == Hint::kNumber) return true;
+    static constexpr std::u32string_view kStrayMarks = U"、`'‘’.,，·";
+    auto stray = [](char32_t c) { return kStrayMarks.find(c) != std::u32string_view::npos; };
+    const std::u32string first = to_u32(line.text);
+    if (!stray(first[0])) return true;
+    LineReading raw;
+    if (attempt(tesseract::PSM_RAW_LINE, raw) && !raw.text.empty()) {
+      const std::u32string r = to_u32(raw.text);
+      if (is_wide(r[0]) && !stray(r[0]) && r.size() >= first.size())
+        line = std::move(raw);
+    }
     return true;
   }
 
@@ -410,16 +609,16 @@ struct Engine::Impl {
     const double scale = std::clamp(factor * target / line_h, 0.2, 8.0);
 
     // Rows [top, bottom) of the ink box widened by a pad of a quarter line,
-    // clipped to the crop without its frame.
-    const int f = frame_width(dpi), pad = std::max(2, line_h / 4);
-    const cv::Rect inner(f, f, gray.cols - 2 * f, gray.rows - 2 * f);
+    // clipped to the crop (whose frame `clean` has cleared of remnants).
+    const int pad = std::max(2, line_h / 4);
+    const cv::Rect whole(0, 0, gray.cols, gray.rows);
     auto cut = [&](int top, int bottom) {
-      return cv::Rect(layout.ink.x - pad, top, layout.ink.width + 2 * pad, bottom - top) & inner;
+      return cv::Rect(layout.ink.x - pad, top, layout.ink.width + 2 * pad, bottom - top) & whole;
     };
     const int margin = std::max(8, int(std::lround(options.margin_fraction * target)));
     auto prepare = [&](const cv::Rect& r) {
       cv::Mat scaled, framed;
-      cv::resize(gray(r), scaled, cv::Size(), scale, scale, scale > 1.0 ? cv::INTER_CUBIC : cv::INTER_AREA);
+      cv::resize(layout.clean(r), scaled, cv::Size(), scale, scale, scale > 1.0 ? cv::INTER_CUBIC : cv::INTER_AREA);
       if (binarize) cv::threshold(scaled, scaled, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
       cv::copyMakeBorder(scaled, framed, margin, margin, margin, margin, cv::BORDER_CONSTANT, cv::Scalar(255));
       return framed;
@@ -434,7 +633,11 @@ struct Engine::Impl {
     for (std::size_t i = 0; i < lines.size(); ++i) {
       int top = i == 0 ? lines[i].first - pad : (lines[i - 1].second + lines[i].first) / 2;
       int bottom = i + 1 == lines.size() ? lines[i].second + pad : (lines[i].second + lines[i + 1].first) / 2;
-      if (!run(prepare(cut(top, bottom)), dpi * scale, hint, number_model, text, confidences)) return {"", 0.0};
+      const cv::Mat strip = prepare(cut(top, bottom));
+      LineReading line;
+      if (!read_line(strip, dpi * scale, hint, number_model, line)) return {"", 0.0};
+      if (!line.text.empty()) text += (text.empty() ? "" : "\n") + line.text;
+      confidences.insert(confidences.end(), line.confidences.begin(), line.confidences.end());
     }
     if (hint != Hint::kNumber) text = fullwidth_punctuation(text);
     if (text.empty() || confidences.empty()) return {text, 0.0};

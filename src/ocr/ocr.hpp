@@ -60,6 +60,29 @@ enum class Hint {
 // dark blob is at least as large as a printed full stop at `dpi`.
 bool is_blank(const Image& gray, double dpi = 300.0);
 
+// True when a gray crop's ink looks like an amount or code and nothing else,
+// judged from glyph shapes alone (no recognition): in every text line each
+// glyph (8-connected ink blob) is either
+//  - a mark: small (under 0.45x the line height both ways: . , and the
+//    pieces of %), or flat (under 0.3x the line height tall: a minus sign);
+//  - or digit-like: narrower than 0.8x its own height (a digit, or a piece
+//    of one broken by the scan);
+// and the tallest digit-like glyph reaches 0.6x the line height. CJK text
+// nearly always has a blob about as wide as tall (口, 日, most whole
+// characters) or a long flat stroke. Used to send amount cells straight to
+// the number path; a wrong true only costs one extra reading, because the
+// number path's confidence and format checks send doubtful cells on to the
+// text model.
+bool looks_like_digits(const Image& gray, double dpi = 300.0);
+
+// The comparison sign that begins the first text line of a gray crop, judged
+// from the shape of the line's first glyph (the ink up to the first blank
+// column): U'≥' / U'≤' for a chevron opening left / right with a bar beneath,
+// U'>' / U'<' without the bar; 0 when the first glyph is not such a chevron.
+// The chi_sim model reads these signs before a number as 之, 乏, 和, 乐 or
+// ">>"; performance indicators (≥95%, ≤200万元) depend on them.
+char32_t leading_comparison_sign(const Image& gray, double dpi = 300.0);
+
 class Engine {
  public:
   // Fails with kMissingDependency when the language data is not installed

@@ -106,6 +106,63 @@ TEST(OcrRecognize, TwoLineCellKeepsLineOrder) {
   EXPECT_EQ(misreadings(cells, Hint::kTextBlock), "");
 }
 
+TEST(OcrRecognize, LoneCharacterOnAWrappedLine) {
+  // A label wrapped so that one character sits alone on its line: Tesseract's
+  // single-line mode returns nothing for it (it used to be dropped).
+  const std::vector<std::string> cells = {"开展招商引资次\n数", "国有资本经营收入预\n算", "同类行业中型会议室最\n低"};
+  EXPECT_EQ(misreadings(cells, Hint::kTextBlock), "");
+}
+
+TEST(OcrRecognize, BoxShapedFirstCharacterIsKept) {
+  // 四 at the start of a line was dropped by the single-line mode (read as
+  // "、公共安全支出" or "`公共安全支出").
+  const std::vector<std::string> cells = {"四、公共安全支出", "四、财政专户管理资金收入"};
+  EXPECT_EQ(misreadings(cells, Hint::kTextBlock), "");
+}
+
+TEST(OcrRecognize, GlyphTouchingTheCropFrameIsKept) {
+  // Text printed close to the cell border reaches into the frame where line
+  // remnants are cleared; the glyph must survive, the remnant must not.
+  for (double dpi : kDpis) {
+    ocr_test::RenderSpec spec;
+    spec.dpi = dpi;
+    spec.pad_x = 2;
+    Image crop = ocr_test::render("低值易耗品", spec);
+    for (int y = 0; y < crop.height; ++y) crop.pixels[std::size_t(y) * crop.width] = 0;  // a 1 px line remnant
+    EXPECT_EQ(engine().recognize(crop, dpi, Hint::kTextBlock).text, "低值易耗品") << dpi;
+  }
+}
+
+TEST(OcrShape, AmountsAndCodesLookLikeDigits) {
+  for (const char* font : kFonts)
+    for (double dpi : kDpis) {
+      ocr_test::RenderSpec spec;
+      spec.font = font;
+      spec.dpi = dpi;
+      for (const char* number : {"1,879.36", "4981.70", "2013101", "0.9", "-0.5", "30201"})
+        EXPECT_TRUE(looks_like_digits(ocr_test::render(number, spec), dpi)) << number << " " << font << " " << dpi;
+      for (const char* label : {"合计", "行政运行", "一般公共服务支出", "项目", "12次", "单位：万元"})
+        EXPECT_FALSE(looks_like_digits(ocr_test::render(label, spec), dpi)) << label << " " << font << " " << dpi;
+    }
+  EXPECT_FALSE(looks_like_digits(Image{}, 300));
+}
+
+TEST(OcrShape, ComparisonSignsByShape) {
+  for (const char* font : kFonts)
+    for (double dpi : kDpis) {
+      ocr_test::RenderSpec spec;
+      spec.font = font;
+      spec.dpi = dpi;
+      auto sign = [&](const char* text) { return leading_comparison_sign(ocr_test::render(text, spec), dpi); };
+      EXPECT_EQ(sign("≥95%"), U'≥') << font << " " << dpi;
+      EXPECT_EQ(sign("≤200万元"), U'≤') << font << " " << dpi;
+      EXPECT_EQ(sign(">300次"), U'>') << font << " " << dpi;
+      EXPECT_EQ(sign("95%"), char32_t(0)) << font << " " << dpi;
+      EXPECT_EQ(sign("之后"), char32_t(0)) << font << " " << dpi;
+      EXPECT_EQ(sign("和谐"), char32_t(0)) << font << " " << dpi;
+    }
+}
+
 TEST(OcrRecognize, NoSpacesBetweenChineseCharacters) {
   // Wide gaps between characters (as in justified header cells) make
   // Tesseract emit separate words; the output must not contain spaces.
