@@ -120,38 +120,14 @@ cv::Mat ink_mask(const cv::Mat& gray, double dpi) {
 }
 
 // Step 2: text lines from the horizontal projection profile.
-//
-// Lines set tightly (a wrapped label in a low row) touch: a descender of one
-// line meets the next line's top, and the profile has no empty row between
-// them. Such a run is split at its faintest row when that row lies in the
-// middle 40 % of the run and carries under 8 % of the run's busiest row's ink
-// (inside one line of CJK text or digits every middle row is busy).
-void split_touching_lines(const std::vector<int>& ink_per_row, std::vector<std::pair<int, int>>& runs) {
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    const auto [top, bottom] = runs[i];
-    const int h = bottom - top;
-    if (h < 8) continue;
-    const int busiest = *std::max_element(ink_per_row.begin() + top, ink_per_row.begin() + bottom);
-    const auto from = ink_per_row.begin() + top + int(0.3 * h), to = ink_per_row.begin() + top + int(0.7 * h) + 1;
-    const auto faintest = std::min_element(from, to);
-    if (*faintest * 100 >= busiest * 8) continue;
-    const int cut = int(faintest - ink_per_row.begin());
-    runs[i] = {top, cut};
-    runs.insert(runs.begin() + std::ptrdiff_t(i) + 1, {cut + 1, bottom});
-    --i;  // the upper part may hold more lines
-  }
-}
 
 std::vector<std::pair<int, int>> find_lines(const cv::Mat& mask) {
   std::vector<std::pair<int, int>> runs;
-  std::vector<int> ink_per_row(std::size_t(mask.rows), 0);
   for (int y = 0; y < mask.rows; ++y) {
-    ink_per_row[std::size_t(y)] = cv::countNonZero(mask.row(y));
-    bool ink = ink_per_row[std::size_t(y)] > 0;
+    bool ink = cv::countNonZero(mask.row(y)) > 0;
     if (ink && (runs.empty() || runs.back().second != y)) runs.push_back({y, y + 1});
     else if (ink) runs.back().second = y + 1;
   }
-  split_touching_lines(ink_per_row, runs);
   // Merge runs shorter than half the tallest run into their nearest
   // neighbour while that neighbour is close (gap < half the tallest run):
   // separate strokes of one character (二, 三) or punctuation are not lines.
@@ -515,21 +491,38 @@ struct Engine::Impl {
     std::vector<float> confidences;  // per word, 0..100
   };
 
-  // One prepared line strip, read as PSM_SINGLE_LINE, with two fallbacks for
+  // One prepared line strip, read as PSM_SINGLE_LINE, with fallbacks for
   // what that mode gets wrong on CJK lines:
   //  - it returns nothing for a line of one character (数 alone on the second
   //    line of a wrapped label): then PSM_SINGLE_BLOCK (PSM_SINGLE_WORD reads
-  //    it too, but turns 算 into 和);
+  //    it too, but turns 算 into 和); when that is empty too (its layout
+  //    analysis sometimes drops a whole clean line such as 政府性基金预算),
+  //    PSM_RAW_LINE, which skips layout analysis;
   //  - it drops a box-shaped first character (四、… read as 、… or `…): when
   //    the line starts with such a stray mark, PSM_RAW_LINE, kept if it reads
   //    a character where the mark was.
-  bool read_line(const cv::Mat& strip, double dpi, Hint hint, bool number_model, LineReading& line) {
+  // full_height: the line's ink is as tall as the cell's typical line (not a
+  // row of specks), which the raw-line fallback for an empty reading needs.
+  bool read_line(const cv::Mat& strip, double dpi, Hint hint, bool number_model, bool full_height,
+                 LineReading& line) {
     auto attempt = [&](tesseract::PageSegMode psm, LineReading& into) {
       into = {};
       return run(strip, dpi, hint, number_model, psm, into.text, into.confidences);
     };
     if (!attempt(tesseract::PSM_SINGLE_LINE, line)) return false;
-    if (line.text.empty()) return attempt(tesseract::PSM_SINGLE_BLOCK, line);
+    if (line.text.empty()) {
+      // A fallback reading counts only when it is fairly sure: on an empty
+      // line of scan noise or seal ink these modes read junk at low confidence.
+      auto sure = [](const LineReading& r) {
+        return !r.confidences.empty() &&
+               std::accumulate(r.confidences.begin(), r.confidences.end(), 0.0) >= 50.0 * r.confidences.size();
+      };
+      LineReading fallback;
+      if (!attempt(tesseract::PSM_SINGLE_BLOCK, fallback)) return false;
+      if (fallback.text.empty() && full_height && !attempt(tesseract::PSM_RAW_LINE, fallback)) return false;
+      if (sure(fallback)) line = std::move(fallback);
+      return true;
+    }
     if (hint == Hint::kNumber) return true;
     static constexpr std::u32string_view kStrayMarks = U"、`'‘’.,，·";
     auto stray = [](char32_t c) { return kStrayMarks.find(c) != std::u32string_view::npos; };
@@ -635,7 +628,8 @@ struct Engine::Impl {
       int bottom = i + 1 == lines.size() ? lines[i].second + pad : (lines[i].second + lines[i + 1].first) / 2;
       const cv::Mat strip = prepare(cut(top, bottom));
       LineReading line;
-      if (!read_line(strip, dpi * scale, hint, number_model, line)) return {"", 0.0};
+      const bool full_height = 10 * (lines[i].second - lines[i].first) >= 7 * line_h;
+      if (!read_line(strip, dpi * scale, hint, number_model, full_height, line)) return {"", 0.0};
       if (!line.text.empty()) text += (text.empty() ? "" : "\n") + line.text;
       confidences.insert(confidences.end(), line.confidences.begin(), line.confidences.end());
     }
