@@ -497,12 +497,13 @@ struct Engine::Impl {
   //    line of a wrapped label): then PSM_SINGLE_BLOCK (PSM_SINGLE_WORD reads
   //    it too, but turns 算 into 和); when that is empty too (its layout
   //    analysis sometimes drops a whole clean line such as 政府性基金预算),
-  //    PSM_RAW_LINE, which skips layout analysis;
+  //    a table cell's line gets PSM_SINGLE_WORD (PSM_RAW_LINE reads it too but
+  //    costs about three single-line readings);
   //  - it drops a box-shaped first character (四、… read as 、… or `…): when
   //    the line starts with such a stray mark, PSM_RAW_LINE, kept if it reads
   //    a character where the mark was.
   // full_height: the line's ink is as tall as the cell's typical line (not a
-  // row of specks), which the raw-line fallback for an empty reading needs.
+  // row of specks); only such lines get the fallbacks for an empty reading.
   bool read_line(const cv::Mat& strip, double dpi, Hint hint, bool number_model, bool full_height,
                  LineReading& line) {
     auto attempt = [&](tesseract::PageSegMode psm, LineReading& into) {
@@ -510,7 +511,8 @@ struct Engine::Impl {
       return run(strip, dpi, hint, number_model, psm, into.text, into.confidences);
     };
     if (!attempt(tesseract::PSM_SINGLE_LINE, line)) return false;
-    if (line.text.empty()) {
+    // (Numbers have their own retries at other scales and with the other model.)
+    if (line.text.empty() && hint != Hint::kNumber && full_height) {
       // A fallback reading counts only when it is fairly sure: on an empty
       // line of scan noise or seal ink these modes read junk at low confidence.
       auto sure = [](const LineReading& r) {
@@ -519,7 +521,8 @@ struct Engine::Impl {
       };
       LineReading fallback;
       if (!attempt(tesseract::PSM_SINGLE_BLOCK, fallback)) return false;
-      if (fallback.text.empty() && full_height && !attempt(tesseract::PSM_RAW_LINE, fallback)) return false;
+      if (fallback.text.empty() && hint == Hint::kTextBlock && !attempt(tesseract::PSM_SINGLE_WORD, fallback))
+        return false;
       if (sure(fallback)) line = std::move(fallback);
       return true;
     }

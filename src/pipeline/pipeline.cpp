@@ -150,7 +150,13 @@ void read_number(ocr::Engine& engine, const Image& piece, double dpi, Job& job) 
     return repair::Reading{t.text, t.confidence, source};
   };
   auto& rs = job.readings;
-  if (!has_reading(job, kNumberModel)) rs.push_back(reading(engine.recognize(piece, dpi, ocr::Hint::kNumber), kNumberModel));
+  // A cell sent here by its shape alone (no reading yet) gets one plain
+  // number-model reading, not recognize()'s retries: when the shape test
+  // was wrong (a label), the retries would all fail and cost four readings.
+  if (!has_reading(job, kNumberModel))
+    rs.push_back(reading(rs.empty() ? engine.read_once(piece, dpi, ocr::Hint::kNumber, ocr::Engine::Model::kNumber)
+                                    : engine.recognize(piece, dpi, ocr::Hint::kNumber),
+                         kNumberModel));
   if (!trusted_single_reading(job) && !has_reading(job, kTextModel)) {
     CellText text = engine.recognize(piece, dpi, ocr::Hint::kTextBlock);
     if (!text.text.empty() && !looks_numeric(text.text)) {
