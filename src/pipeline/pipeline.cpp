@@ -81,6 +81,7 @@ struct Job {
   std::string raw;              // the chosen reading as OCR produced it
   std::vector<Issue> issues;    // e.g. ocr_disagreement
   std::vector<repair::Reading> readings;  // readings already made (later passes reuse them)
+  bool blank = false;           // known to hold no ink (mark_number_columns looked already)
 };
 
 // Reading sources, as named in repair::Reading::source and in messages.
@@ -192,7 +193,7 @@ Result<void> run_jobs(std::vector<Job>& jobs, const Image& text_page, double dpi
     }
     for (std::size_t i = next++; i < jobs.size() && !failed; i = next++) {
       Job& job = jobs[i];
-      Image piece = crop(text_page, job.box);
+      Image piece = job.blank ? Image{} : crop(text_page, job.box);
       if (piece.empty() || ocr::is_blank(piece)) {
         job.result = CellText{"", 1.0};
         continue;
@@ -235,24 +236,24 @@ Result<void> run_jobs(std::vector<Job>& jobs, const Image& text_page, double dpi
 void mark_number_columns(const Grid& grid, const Image& text_page, double dpi, std::span<Job> jobs) {
   const int cols = std::max(0, int(grid.col_edges.size()) - 1);
   std::vector<int> first_row(std::size_t(cols), INT32_MAX);
-  std::vector<char> blank(jobs.size(), 0), digits(jobs.size(), 0);
+  std::vector<char> digits(jobs.size(), 0);
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     const Image piece = crop(text_page, jobs[i].box);
-    blank[i] = piece.empty() || ocr::is_blank(piece);
-    digits[i] = !blank[i] && ocr::looks_like_digits(piece, dpi);
+    jobs[i].blank = piece.empty() || ocr::is_blank(piece);
+    digits[i] = !jobs[i].blank && ocr::looks_like_digits(piece, dpi);
     const GridCell& c = grid.cells[i];
     if (digits[i] && c.col_span == 1 && c.col < cols) first_row[std::size_t(c.col)] = std::min(first_row[std::size_t(c.col)], c.row);
   }
   std::vector<int> filled(std::size_t(cols), 0), digit_like(std::size_t(cols), 0);
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     const GridCell& c = grid.cells[i];
-    if (c.col_span != 1 || c.col >= cols || blank[i] || c.row < first_row[std::size_t(c.col)]) continue;
+    if (c.col_span != 1 || c.col >= cols || jobs[i].blank || c.row < first_row[std::size_t(c.col)]) continue;
     ++filled[std::size_t(c.col)];
     digit_like[std::size_t(c.col)] += digits[i];
   }
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     const GridCell& c = grid.cells[i];
-    if (blank[i]) continue;
+    if (jobs[i].blank) continue;
     const bool numeric_column = c.col_span == 1 && c.col < cols && c.row >= first_row[std::size_t(c.col)] &&
                                 digit_like[std::size_t(c.col)] >= 2 &&
                                 digit_like[std::size_t(c.col)] * 10 >= filled[std::size_t(c.col)] * 4;
