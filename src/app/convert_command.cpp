@@ -62,25 +62,43 @@ int run_convert(const ConvertArgs& args) {
   options.debug_dir = args.debug_dir;
   pipeline::Converter converter(options);
 
+  const std::vector<fs::path> inputs = expand_inputs(args.inputs);
+  // Output names in input order (a repeated stem gets _2, _3 ...), fixed
+  // before any document finishes, so they do not depend on timing.
+  std::vector<std::string> names;
+  std::map<std::string, int> stems;
+  for (const fs::path& input : inputs) {
+    int& uses = stems[input.stem().string()];
+    names.push_back(++uses > 1 ? fmt::format("{}_{}", input.stem().string(), uses) : input.stem().string());
+  }
+  // The exit code is that of the first input (in input order) that failed.
+  std::size_t first_failure = inputs.size();
   int exit_code = kOk;
-  std::map<std::string, int> stems;  // output names already used in this run
-  for (const fs::path& input : expand_inputs(args.inputs)) {
-    auto result = converter.convert(input);
+  auto failed = [&](std::size_t index, int code) {
+    if (index < first_failure) {
+      first_failure = index;
+      exit_code = code;
+    }
+  };
+  std::size_t delivered = 0;
+  bool missing_dependency = false;
+  converter.convert_all(inputs, [&](std::size_t index, Result<DocumentResult> result) {
+    ++delivered;
+    const fs::path& input = inputs[index];
     if (!result) {
       int code = exit_code_for(result.error().code);
       fmt::print(stderr, "scantab: {}: {} [{}, exit {}]\n", input.string(), result.error().message,
                  to_string(result.error().code), code);
-      if (exit_code == kOk) exit_code = code;
-      if (result.error().code == ErrorCode::kMissingDependency) break;
-      continue;
+      failed(index, code);
+      missing_dependency |= result.error().code == ErrorCode::kMissingDependency;
+      return;
     }
-    int& uses = stems[result->name];
-    if (++uses > 1) result->name += fmt::format("_{}", uses);
+    result->name = names[index];
     auto written = output::write_document(*result, args.out_dir);
     if (!written) {
       fmt::print(stderr, "scantab: {}: {}\n", input.string(), written.error().message);
-      if (exit_code == kOk) exit_code = kOutputFailure;
-      continue;
+      failed(index, kOutputFailure);
+      return;
     }
     int tables = 0;
     for (const auto& page : result->pages) tables += static_cast<int>(page.tables.size());
@@ -90,7 +108,9 @@ int run_convert(const ConvertArgs& args) {
       for (const auto& issue : result->issues) fmt::print("  note: {}\n", issue.message);
       if (tables == 0) fmt::print("  note: no table found in this document\n");
     }
-  }
+  });
+  if (missing_dependency && delivered < inputs.size())
+    fmt::print(stderr, "scantab: stopped: {} input(s) not converted\n", inputs.size() - delivered);
   return exit_code;
 }
 
@@ -104,7 +124,7 @@ Registered register_convert(CLI::App& app) {
   cmd->add_option("--dpi", convert->dpi,
                   "render PDF pages at this resolution (default: a scanned page's own image resolution)")
       ->check(CLI::Range(50.0, 1200.0));
-  cmd->add_option("-j,--threads", convert->threads, "OCR worker threads (default: all cores)")
+  cmd->add_option("-j,--threads", convert->threads, "worker threads: pages converted at once, one Tesseract engine each (default: all cores)")
       ->check(CLI::Range(0, 256));
   cmd->add_option("--lang", convert->language, "Tesseract language(s)")->capture_default_str();
   cmd->add_option("--tessdata", convert->tessdata, "directory holding the .traineddata files");

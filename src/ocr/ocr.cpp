@@ -698,12 +698,21 @@ EnginePool::Lease::~Lease() {
 }
 
 Result<EnginePool::Lease> EnginePool::acquire() {
+  auto lease = take(true);
+  if (!lease) return std::unexpected(lease.error());
+  return std::move(**lease);
+}
+
+Result<std::optional<EnginePool::Lease>> EnginePool::try_acquire() { return take(false); }
+
+Result<std::optional<EnginePool::Lease>> EnginePool::take(bool wait) {
   std::unique_lock lock(mutex_);
-  available_.wait(lock, [&] { return !idle_.empty() || created_ < max_engines_; });
+  if (wait) available_.wait(lock, [&] { return !idle_.empty() || created_ < max_engines_; });
+  else if (idle_.empty() && created_ >= max_engines_) return std::optional<Lease>();
   if (!idle_.empty()) {
     auto engine = std::move(idle_.back());
     idle_.pop_back();
-    return Lease(this, std::move(engine));
+    return std::optional<Lease>(std::in_place, this, std::move(engine));
   }
   ++created_;  // reserve the slot, create outside the lock (Init takes ~0.3 s)
   lock.unlock();
@@ -714,7 +723,7 @@ Result<EnginePool::Lease> EnginePool::acquire() {
     available_.notify_one();
     return std::unexpected(engine.error());
   }
-  return Lease(this, std::move(*engine));
+  return std::optional<Lease>(std::in_place, this, std::move(*engine));
 }
 
 void EnginePool::release(std::unique_ptr<Engine> engine) {

@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -145,8 +146,13 @@ class EnginePool {
   // Fails (with Engine::create's error) only when a new engine is needed and
   // cannot be created.
   Result<Lease> acquire();
+  // Like acquire(), but never waits: nullopt when every engine the pool may
+  // have is leased. For helpers that are only worth starting on an idle engine.
+  Result<std::optional<Lease>> try_acquire();
 
  private:
+  // acquire() (wait) or try_acquire() (!wait).
+  Result<std::optional<Lease>> take(bool wait);
   void release(std::unique_ptr<Engine> engine);
   Options options_;
   int max_engines_;

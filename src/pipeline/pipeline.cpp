@@ -7,6 +7,8 @@
 #include <exception>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <thread>
@@ -177,20 +179,32 @@ void read_number(ocr::Engine& engine, const Image& piece, double dpi, Job& job) 
   decide(job);
 }
 
-// Runs every job on `threads` workers, each leasing one engine for its life.
+// Runs every job on up to `threads` workers, each leasing one engine for its
+// life. The first worker waits for an engine; the others start only on an
+// engine that is idle right now (ocr::EnginePool::try_acquire), so that pages
+// converted at the same time share the pool's engines without waiting for
+// each other.
 Result<void> run_jobs(std::vector<Job>& jobs, const Image& text_page, double dpi, ocr::EnginePool& pool,
                       int threads) {
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
   Error first_error;
   std::mutex error_mutex;
-  auto worker = [&] {
-    auto lease = pool.acquire();
-    if (!lease) {
+  auto worker = [&](bool first) {
+    if (next >= jobs.size()) return;
+    auto got = [&]() -> Result<std::optional<ocr::EnginePool::Lease>> {
+      if (!first) return pool.try_acquire();
+      auto waited = pool.acquire();
+      if (!waited) return std::unexpected(waited.error());
+      return std::optional<ocr::EnginePool::Lease>(std::move(*waited));
+    }();
+    if (!got) {
       std::lock_guard lock(error_mutex);
-      if (!failed.exchange(true)) first_error = lease.error();
+      if (!failed.exchange(true)) first_error = got.error();
       return;
     }
+    if (!*got) return;  // no idle engine: the other workers do the jobs
+    ocr::EnginePool::Lease& lease = **got;
     for (std::size_t i = next++; i < jobs.size() && !failed; i = next++) {
       Job& job = jobs[i];
       Image piece = job.blank ? Image{} : crop(text_page, job.box);
@@ -199,12 +213,12 @@ Result<void> run_jobs(std::vector<Job>& jobs, const Image& text_page, double dpi
         continue;
       }
       if (job.kind == Job::Kind::kLine) {
-        job.result = (*lease)->recognize(piece, dpi, ocr::Hint::kTextLine);
+        job.result = lease->recognize(piece, dpi, ocr::Hint::kTextLine);
         job.raw = job.result.text;
         continue;
       }
       if (job.kind == Job::Kind::kCell) {
-        job.result = (*lease)->recognize(piece, dpi, ocr::Hint::kTextBlock);
+        job.result = lease->recognize(piece, dpi, ocr::Hint::kTextBlock);
         job.raw = job.result.text;
         if (!looks_numeric(job.result.text)) {
           fix_comparison_sign(piece, dpi, job);
@@ -213,12 +227,12 @@ Result<void> run_jobs(std::vector<Job>& jobs, const Image& text_page, double dpi
         job.readings.push_back({job.result.text, job.result.confidence, kTextModel});
         job.kind = Job::Kind::kNumberCell;
       }
-      read_number(**lease, piece, dpi, job);
+      read_number(*lease, piece, dpi, job);
     }
   };
   int n = std::clamp<int>(threads, 1, std::max<int>(1, static_cast<int>(jobs.size())));
   std::vector<std::jthread> workers;
-  for (int t = 0; t < n; ++t) workers.emplace_back(worker);
+  for (int t = 0; t < n; ++t) workers.emplace_back(worker, t == 0);
   workers.clear();  // joins
   if (failed) return std::unexpected(first_error);
   return {};
@@ -458,39 +472,139 @@ Result<PageResult> Converter::convert_page_upright(const PageImage& page, const 
   return second;
 }
 
-Result<DocumentResult> Converter::convert(const std::filesystem::path& input) {
-  auto document = raster::open(input, options_.raster);
-  if (!document) return std::unexpected(document.error());
+namespace {
+
+// One input of convert_all while its pages are in flight.
+struct InFlight {
+  std::size_t index = 0;                      // into convert_all's inputs
+  std::unique_ptr<raster::Document> source;   // rendering is not thread-safe: render_mutex
+  std::mutex render_mutex;
   DocumentResult result;
-  result.source = input.string();
-  result.name = input.stem().string();
-  for (int i = 0; i < (*document)->page_count(); ++i) {
-    auto page = (*document)->render_page(i);
-    Result<PageResult> page_result = page ? [&]() -> Result<PageResult> {
-      try {
-        return convert_page_upright(*page, result.name);
-      } catch (const std::exception& e) {
-        return fail(ErrorCode::kInternal, e.what());
-      }
-    }()
-                                          : Result<PageResult>(std::unexpected(page.error()));
-    if (!page_result) {
-      // Missing language data stops everything: no later page can succeed.
-      if (page_result.error().code == ErrorCode::kMissingDependency) return std::unexpected(page_result.error());
-      PageResult failed;
-      failed.page_index = i;
-      std::string message = fmt::format("page {}: {} ({})", i + 1, page_result.error().message,
-                                        to_string(page_result.error().code));
-      failed.notes.push_back(message);
-      result.issues.push_back(Issue{"page_failed", message});
-      result.pages.push_back(std::move(failed));
+  std::vector<std::optional<Result<PageResult>>> pages;  // by page index, filled as pages finish
+  int remaining = 0;                          // pages not finished yet (guarded by the batch mutex)
+};
+
+// The document from its pages, in page order: a page that failed alone
+// becomes a page note and a document issue; language data missing on any
+// page fails the document (no page could succeed).
+Result<DocumentResult> finish_document(InFlight& doc) {
+  DocumentResult& result = doc.result;
+  for (std::size_t i = 0; i < doc.pages.size(); ++i) {
+    Result<PageResult>& page = *doc.pages[i];
+    if (page) {
+      result.pages.push_back(std::move(*page));
       continue;
     }
-    result.pages.push_back(std::move(*page_result));
+    if (page.error().code == ErrorCode::kMissingDependency) return std::unexpected(page.error());
+    PageResult failed;
+    failed.page_index = int(i);
+    std::string message =
+        fmt::format("page {}: {} ({})", i + 1, page.error().message, to_string(page.error().code));
+    failed.notes.push_back(message);
+    result.issues.push_back(Issue{"page_failed", message});
+    result.pages.push_back(std::move(failed));
   }
   structure::stitch_continued_tables(result.pages);
   repair::vote_document(result);
-  return result;
+  return std::move(result);
+}
+
+}  // namespace
+
+Result<PageResult> Converter::convert_one_page(raster::Document& source, std::mutex& render_mutex, int index,
+                                               const std::string& stem) {
+  try {
+    Result<PageImage> page = [&] {
+      std::lock_guard lock(render_mutex);
+      return source.render_page(index);
+    }();
+    if (!page) return std::unexpected(page.error());
+    return convert_page_upright(*page, stem);
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::kInternal, e.what());
+  }
+}
+
+void Converter::convert_all(const std::vector<std::filesystem::path>& inputs, const DocumentDone& on_done) {
+  std::mutex batch_mutex;     // guards the fields below and InFlight::remaining
+  std::size_t next_input = 0;
+  std::shared_ptr<InFlight> current;  // the document whose pages are being handed out
+  int next_page = 0;
+  bool stop = false;          // language data missing: start nothing more
+  std::mutex done_mutex;      // one on_done call at a time
+
+  auto deliver = [&](std::size_t index, Result<DocumentResult> result) {
+    std::lock_guard lock(done_mutex);
+    on_done(index, std::move(result));
+  };
+  struct Task {
+    std::shared_ptr<InFlight> doc;
+    int page = -1;
+  };
+  // The next page to convert, opening documents as needed; an input that
+  // cannot be opened (or has no pages) is delivered at once. Empty doc: done.
+  auto take = [&]() -> Task {
+    std::unique_lock lock(batch_mutex);
+    while (!stop) {
+      if (current && next_page < int(current->pages.size())) return {current, next_page++};
+      current.reset();
+      if (next_input >= inputs.size()) break;
+      auto doc = std::make_shared<InFlight>();
+      doc->index = next_input++;
+      const std::filesystem::path& input = inputs[doc->index];
+      auto source = raster::open(input, options_.raster);
+      if (!source) {
+        lock.unlock();
+        deliver(doc->index, std::unexpected(source.error()));
+        lock.lock();
+        continue;
+      }
+      doc->source = std::move(*source);
+      doc->result.source = input.string();
+      doc->result.name = input.stem().string();
+      doc->pages.resize(std::size_t(std::max(0, doc->source->page_count())));
+      doc->remaining = int(doc->pages.size());
+      if (doc->pages.empty()) {
+        lock.unlock();
+        deliver(doc->index, finish_document(*doc));
+        lock.lock();
+        continue;
+      }
+      current = std::move(doc);
+      next_page = 0;
+    }
+    return {};
+  };
+  auto worker = [&] {
+    for (Task task = take(); task.doc; task = take()) {
+      InFlight& doc = *task.doc;
+      Result<PageResult> page = convert_one_page(*doc.source, doc.render_mutex, task.page, doc.result.name);
+      const bool missing_dependency = !page && page.error().code == ErrorCode::kMissingDependency;
+      bool last;
+      {
+        std::lock_guard lock(batch_mutex);
+        doc.pages[std::size_t(task.page)] = std::move(page);
+        last = --doc.remaining == 0;
+        if (missing_dependency) stop = true;
+      }
+      if (last) {
+        doc.source.reset();
+        deliver(doc.index, finish_document(doc));
+      }
+    }
+  };
+  const int n = resolve_threads(options_.threads);
+  std::vector<std::jthread> workers;
+  for (int t = 1; t < n; ++t) workers.emplace_back(worker);
+  worker();
+  workers.clear();  // joins
+}
+
+Result<DocumentResult> Converter::convert(const std::filesystem::path& input) {
+  std::optional<Result<DocumentResult>> out;
+  convert_all({input}, [&](std::size_t, Result<DocumentResult> result) { out = std::move(result); });
+  if (!out) return fail(ErrorCode::kInternal, "convert: no result for " + input.string());
+  return std::move(*out);
 }
 
 }  // namespace scantab::pipeline

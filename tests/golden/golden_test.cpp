@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -118,3 +119,35 @@ TEST_P(TurnedPage, ComesBackUprightWithItsAmounts) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Turns, TurnedPage, ::testing::Values(90, 180, 270));
+
+// convert_all (several pages in flight, cells spread over idle engines) gives
+// each document exactly what converting it alone gives, delivers every input
+// once, and an unreadable input in the middle of the batch costs only itself.
+TEST(Batch, SameResultsAsOneAtATimeAndBadInputsStayAlone) {
+  const fs::path samples = fs::path(SCANTAB_SOURCE_DIR) / "samples";
+  const fs::path empty = fs::temp_directory_path() / "scantab_batch_empty.pdf";
+  { std::ofstream touch(empty); }
+  const std::vector<fs::path> inputs = {samples / "sangong.pdf", empty, samples / "project_carryover_rotated.pdf",
+                                        samples / "expenditure_total.pdf"};
+  pipeline::Options options;
+  options.threads = 2;
+  pipeline::Converter batch_converter(options);
+  std::vector<int> calls(inputs.size(), 0);
+  std::vector<std::string> json(inputs.size());
+  std::vector<std::optional<ErrorCode>> errors(inputs.size());
+  batch_converter.convert_all(inputs, [&](std::size_t i, Result<DocumentResult> result) {
+    ASSERT_LT(i, inputs.size());
+    ++calls[i];
+    if (result) json[i] = output::to_json(*result);
+    else errors[i] = result.error().code;
+  });
+  fs::remove(empty);
+  for (std::size_t i = 0; i < inputs.size(); ++i) EXPECT_EQ(calls[i], 1) << inputs[i];
+  EXPECT_EQ(errors[1], std::optional(ErrorCode::kEmptyFile));
+  for (std::size_t i : {0u, 2u, 3u}) EXPECT_FALSE(errors[i].has_value()) << inputs[i];
+  for (std::size_t i : {0u, 2u, 3u}) {
+    auto alone = converter().convert(inputs[i]);
+    ASSERT_TRUE(alone.has_value()) << alone.error().message;
+    EXPECT_EQ(json[i], output::to_json(*alone)) << inputs[i];
+  }
+}
