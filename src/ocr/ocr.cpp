@@ -111,6 +111,35 @@ cv::Mat ink_mask(const cv::Mat& gray, double dpi) {
     const bool small = std::max(w, h) < glyph_part, mostly_outside = interior[std::size_t(i)] * 2 < area;
     keep[std::size_t(i)] = area >= min_area && !inside_frame && !sliver && !(in_frame && (small || mostly_outside));
   }
+  // Speckle (rough scans): a speck, under half of glyph_part across, counts
+  // only near other kept ink (within glyph_part): a decimal point, a comma or
+  // a full stop sits next to its digits or characters; a lone speck in the
+  // cell reads as a stray . , ” or - and adds a line of junk.
+  const int speck = glyph_part / 2;
+  auto is_speck = [&](int i) {
+    return std::max(stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT)) < speck;
+  };
+  cv::Mat near_glyphs = cv::Mat::zeros(gray.size(), CV_8U);
+  bool any_speck = false;
+  for (int y = 0; y < mask.rows; ++y) {
+    auto* m = near_glyphs.ptr<std::uint8_t>(y);
+    const int* l = labels.ptr<int>(y);
+    for (int x = 0; x < mask.cols; ++x)
+      if (keep[std::size_t(l[x])]) {
+        if (is_speck(l[x])) any_speck = true;
+        else m[x] = 255;
+      }
+  }
+  if (any_speck) {
+    cv::dilate(near_glyphs, near_glyphs,
+               cv::getStructuringElement(cv::MORPH_RECT, {2 * glyph_part + 1, 2 * glyph_part + 1}));
+    for (int i = 1; i < n; ++i) {
+      if (!keep[std::size_t(i)] || !is_speck(i)) continue;
+      const cv::Rect box(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                         stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+      keep[std::size_t(i)] = cv::countNonZero(near_glyphs(box)) > 0;
+    }
+  }
   for (int y = 0; y < mask.rows; ++y) {
     auto* m = mask.ptr<std::uint8_t>(y);
     const int* l = labels.ptr<int>(y);
