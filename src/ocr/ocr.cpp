@@ -391,7 +391,7 @@ bool looks_like_digits(const Image& gray, double dpi) {
 }
 
 // ------------------------------------------------------------ leading_comparison_sign
-char32_t leading_comparison_sign(const Image& gray, double dpi) {
+char32_t leading_comparison_sign(const Image& gray, double dpi, int* glyph_end) {
   if (gray.empty() || gray.channels != 1 || gray.pixels.size() < std::size_t(gray.width) * gray.height) return 0;
   try {
     const InkLayout layout = analyse(as_mat(gray), dpi > 0 ? dpi : 300.0);
@@ -439,9 +439,11 @@ char32_t leading_comparison_sign(const Image& gray, double dpi) {
     const int edge = std::max(1, w / 4);
     const int left = extent(0, edge), right = extent(w - edge, w);
     const int tall = cv::boundingRect(chevron).height;
-    if (left >= 2 * right && 2 * left >= tall) return bar ? U'≥' : U'>';
-    if (right >= 2 * left && 2 * right >= tall) return bar ? U'≤' : U'<';
-    return 0;
+    char32_t sign = 0;
+    if (left >= 2 * right && 2 * left >= tall) sign = bar ? U'≥' : U'>';
+    else if (right >= 2 * left && 2 * right >= tall) sign = bar ? U'≤' : U'<';
+    if (sign != 0 && glyph_end) *glyph_end = box.x + box.width;
+    return sign;
   } catch (const std::exception&) {
     return 0;
   }

@@ -81,8 +81,10 @@ bool looks_like_digits(const Image& gray, double dpi = 300.0);
 // column): U'≥' / U'≤' for a chevron opening left / right with a bar beneath,
 // U'>' / U'<' without the bar; 0 when the first glyph is not such a chevron.
 // The chi_sim model reads these signs before a number as 之, 乏, 和, 乐 or
-// ">>"; performance indicators (≥95%, ≤200万元) depend on them.
-char32_t leading_comparison_sign(const Image& gray, double dpi = 300.0);
+// ">>"; performance indicators (≥95%, ≤200万元) depend on them. When a sign
+// is found and glyph_end is given, *glyph_end = the first column (crop
+// coordinates, px) right of the sign's glyph.
+char32_t leading_comparison_sign(const Image& gray, double dpi = 300.0, int* glyph_end = nullptr);
 
 class Engine {
  public:

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <regex>
 #include <span>
 #include <thread>
 
@@ -124,21 +125,43 @@ void decide(Job& job) {
     }
 }
 
-// chi_sim reads ≥ and ≤ before a number (≥95%, ≤200万元) as 之, 乏, 和, 乐 or
-// ">>". When a text reading starts with such a token followed by a digit and
-// the first glyph's shape names the sign (ocr::leading_comparison_sign), the
-// token is replaced; job.raw keeps the reading and an Issue the reason.
-void fix_comparison_sign(const Image& piece, double dpi, Job& job) {
-  static constexpr std::u32string_view kMisreads = U"之乏和乐><》《≥≤";
+// chi_sim reads ≥ and ≤ before a number (≥95%, ≤200万元) as 之, 乏, 和, 乐,
+// 过, 二, 么 or ">>". When a text reading starts with such a token followed
+// by a digit and the first glyph's shape names the sign
+// (ocr::leading_comparison_sign), the token is replaced. (A sign chi_sim
+// drops altogether, ≥2次 -> 2次, is not restored: the shape test takes a 4
+// for a <.) chi_sim also reads the % after the sign as 9, g, 0 or
+// 9% (≥95% -> 之959, ≥950%): the ink right of the sign is read again by the
+// number model, and its reading is taken when it is a percentage whose
+// number chi_sim's reading starts with, chi_sim having one or two
+// characters more where the % is. job.raw keeps the reading; an Issue gives
+// each reason.
+void fix_comparison_sign(ocr::Engine& engine, const Image& piece, double dpi, Job& job) {
+  static constexpr std::u32string_view kMisreads = U"之乏和乐过二么><》《≥≤";
   const std::u32string text = to_u32(job.result.text);
   std::size_t n = 0;
   while (n < text.size() && n < 2 && kMisreads.find(text[n]) != std::u32string_view::npos) ++n;
   if (n == 0 || n >= text.size() || text[n] < U'0' || text[n] > U'9') return;
-  const char32_t sign = ocr::leading_comparison_sign(piece, dpi);
-  if (sign == 0 || (n == 1 && text[0] == sign)) return;
+  int sign_end = 0;
+  const char32_t sign = ocr::leading_comparison_sign(piece, dpi, &sign_end);
+  if (sign == 0) return;
   const std::string before = to_utf8(text.substr(0, n)), after = to_utf8(std::u32string(1, sign));
-  job.result.text = after + to_utf8(text.substr(n));
-  job.issues.push_back({"glyph_repair", fmt::format("OCR read '{}' before the number; the glyph's shape is '{}'", before, after)});
+  std::string rest = to_utf8(text.substr(n));
+  if (!(n == 1 && text[0] == sign))
+    job.issues.push_back({"glyph_repair", fmt::format("OCR read '{}' before the number; the glyph's shape is '{}'", before, after)});
+  static const std::regex percentage(R"(\d+(\.\d+)?%)");
+  if (cjk_count(rest) == 0 && sign_end < piece.width) {
+    const Image tail = crop(piece, Rect{sign_end, 0, piece.width - sign_end, piece.height});
+    const CellText number = engine.read_once(tail, dpi, ocr::Hint::kNumber, ocr::Engine::Model::kNumber);
+    const std::string core = number.text.empty() ? "" : number.text.substr(0, number.text.size() - 1);
+    if (std::regex_match(number.text, percentage) && number.confidence >= 0.8 && rest != number.text &&
+        rest.starts_with(core) && rest.size() > core.size() && rest.size() <= core.size() + 2) {
+      job.issues.push_back({"number_reread", fmt::format("'{}' after the sign read again by the number model: '{}'",
+                                                         rest, number.text)});
+      rest = number.text;
+    }
+  }
+  job.result.text = after + rest;
 }
 
 // Reads an amount/code cell and decides (see repair::decide_number), making
@@ -167,7 +190,7 @@ void read_number(ocr::Engine& engine, const Image& piece, double dpi, Job& job) 
       job.readings.clear();
       job.result = text;
       job.raw = text.text;
-      fix_comparison_sign(piece, dpi, job);
+      fix_comparison_sign(engine, piece, dpi, job);
       return;
     }
     rs.push_back(reading(text, kTextModel));
@@ -221,7 +244,7 @@ Result<void> run_jobs(std::vector<Job>& jobs, const Image& text_page, double dpi
         job.result = lease->recognize(piece, dpi, ocr::Hint::kTextBlock);
         job.raw = job.result.text;
         if (!looks_numeric(job.result.text)) {
-          fix_comparison_sign(piece, dpi, job);
+          fix_comparison_sign(*lease, piece, dpi, job);
           continue;
         }
         job.readings.push_back({job.result.text, job.result.confidence, kTextModel});
