@@ -64,7 +64,8 @@ int min_blob_area(double dpi) {
   return std::max(3, int(std::lround(9.0 * s * s)));
 }
 
-// Step 1 of the file comment: a clean ink mask of a gray crop.
+// Step 1 of the file comment: a clean ink mask of a gray crop. faint_strokes:
+// also the light pixels that touch dark ink (hysteresis, below).
 //
 // Remnants of ruling lines sit in a frame of frame_width() along the crop's
 // edges. A blob counts as such a remnant (and is dropped) when it lies wholly
@@ -73,7 +74,7 @@ int min_blob_area(double dpi) {
 // to the cell border reaches into the frame but also well beyond it, and is
 // kept whole (cutting the frame off blindly turned 低 into nothing and 四
 // into a stray mark).
-cv::Mat ink_mask(const cv::Mat& gray, double dpi) {
+cv::Mat ink_mask(const cv::Mat& gray, double dpi, bool faint_strokes) {
   cv::Mat mask = cv::Mat::zeros(gray.size(), CV_8U);
   const int f = frame_width(dpi);
   if (gray.cols <= 2 * f || gray.rows <= 2 * f) return mask;
@@ -86,6 +87,29 @@ cv::Mat ink_mask(const cv::Mat& gray, double dpi) {
   double otsu = cv::threshold(gray(inner), scratch, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
   double thr = std::clamp(otsu, 80.0, 180.0);
   cv::threshold(gray, mask, thr, 255, cv::THRESH_BINARY_INV);
+  // Hysteresis: where Otsu's own threshold lies above the clamp (light
+  // print on white paper), pixels darker than it (at most 215) join the ink
+  // when they touch ink darker than the clamp. A faint stroke then no longer
+  // breaks a glyph in two (a thin 2 read as "2\n人"); paper noise and
+  // bleed-through, which touch no dark ink, stay out.
+  if (faint_strokes && otsu > thr) {
+    cv::Mat weak, weak_labels;
+    cv::threshold(gray, weak, std::min(otsu, 215.0), 255, cv::THRESH_BINARY_INV);
+    const int count = cv::connectedComponents(weak, weak_labels, 8, CV_32S);
+    std::vector<std::uint8_t> anchored(std::size_t(count), 0);
+    for (int y = 0; y < mask.rows; ++y) {
+      const auto* m = mask.ptr<std::uint8_t>(y);
+      const int* l = weak_labels.ptr<int>(y);
+      for (int x = 0; x < mask.cols; ++x)
+        if (m[x]) anchored[std::size_t(l[x])] = 1;
+    }
+    for (int y = 0; y < mask.rows; ++y) {
+      auto* m = mask.ptr<std::uint8_t>(y);
+      const int* l = weak_labels.ptr<int>(y);
+      for (int x = 0; x < mask.cols; ++x)
+        if (l[x] != 0 && anchored[std::size_t(l[x])]) m[x] = 255;
+    }
+  }
 
   cv::Mat labels, stats, centroids;
   int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8, CV_32S);
@@ -180,9 +204,10 @@ std::vector<std::pair<int, int>> find_lines(const cv::Mat& mask) {
   return runs;
 }
 
-InkLayout analyse(const cv::Mat& gray, double dpi) {
+// faint_strokes: see ink_mask (off where separate blobs must stay apart).
+InkLayout analyse(const cv::Mat& gray, double dpi, bool faint_strokes = true) {
   InkLayout layout;
-  layout.mask = ink_mask(gray, dpi);
+  layout.mask = ink_mask(gray, dpi, faint_strokes);
   // Paper (255) over the frame except where kept ink lies; the interior as scanned.
   layout.clean = gray.clone();
   const int f = frame_width(dpi);
@@ -338,7 +363,7 @@ bool is_blank(const Image& gray, double dpi) {
     cv::Mat m = as_mat(gray), g;
     if (gray.channels == 3) cv::cvtColor(m, g, cv::COLOR_BGR2GRAY);
     else g = m;
-    return cv::countNonZero(ink_mask(g, dpi > 0 ? dpi : 300.0)) == 0;
+    return cv::countNonZero(ink_mask(g, dpi > 0 ? dpi : 300.0, /*faint_strokes=*/false)) == 0;
   } catch (const std::exception&) {
     return false;  // let recognition decide
   }
@@ -394,7 +419,7 @@ bool looks_like_digits(const Image& gray, double dpi) {
 char32_t leading_comparison_sign(const Image& gray, double dpi, int* glyph_end) {
   if (gray.empty() || gray.channels != 1 || gray.pixels.size() < std::size_t(gray.width) * gray.height) return 0;
   try {
-    const InkLayout layout = analyse(as_mat(gray), dpi > 0 ? dpi : 300.0);
+    const InkLayout layout = analyse(as_mat(gray), dpi > 0 ? dpi : 300.0, /*faint_strokes=*/false);  // the bar of ≥ stays a blob of its own
     if (layout.lines.empty()) return 0;
     const auto [top, bottom] = layout.lines.front();
     const cv::Mat line = layout.mask.rowRange(top, bottom);

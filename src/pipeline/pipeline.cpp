@@ -405,9 +405,11 @@ Result<PageResult> Converter::convert_page(const PageImage& page, const std::str
         if (job.readings.size() == 1 && !trusted_single_reading(job)) second.push_back(cell_start[t] + i);
         continue;
       }
-      // A reading with two or more CJK characters is a label, whatever the header says.
+      // A reading with two or more CJK characters, or one read with some
+      // confidence (12次), is text, whatever the header says.
+      const int cjk = cjk_count(job.result.text);
       if (number_column && cells[i].row > first_number_row && !job.result.text.empty() &&
-          cjk_count(job.result.text) < 2) {
+          (cjk == 0 || (cjk == 1 && job.result.confidence < 0.75))) {
         job.readings.push_back({job.result.text, job.result.confidence, kTextModel});
         job.kind = Job::Kind::kNumberCell;
         second.push_back(cell_start[t] + i);
