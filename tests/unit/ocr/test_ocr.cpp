@@ -276,6 +276,23 @@ TEST(OcrRecognize, LoneSpecksAreNotReadButDecimalPointsAre) {
   }
 }
 
+TEST(OcrRecognize, FaintThinDigitStaysOneLine) {
+  // A light, thin digit: only parts of its strokes are darker than the ink
+  // threshold, so the rest used to split it into two "lines" (a 2 read as
+  // "2\n人" in a header's column-number row).
+  for (double dpi : kDpis)
+    for (const char* digit : {"2", "3", "5"}) {
+      ocr_test::RenderSpec spec;
+      spec.font = "AR PL UMing CN";
+      spec.dpi = dpi;
+      spec.pad_x = int(dpi / 5);
+      Image crop = ocr_test::render(digit, spec);
+      for (auto& v : crop.pixels) v = std::uint8_t(255 - (255 - v) * 45 / 100);  // darkest ink 140
+      EXPECT_EQ(engine().recognize(crop, dpi, Hint::kTextBlock).text, digit) << dpi;
+      EXPECT_TRUE(looks_like_digits(crop, dpi)) << digit << " " << dpi;
+    }
+}
+
 TEST(OcrEnginePool, TryAcquireNeverWaits) {
   EnginePool pool(Options{}, 1);
   auto first = pool.try_acquire();
