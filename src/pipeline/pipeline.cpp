@@ -507,6 +507,7 @@ struct InFlight {
   DocumentResult result;
   std::vector<std::optional<Result<PageResult>>> pages;  // by page index, filled as pages finish
   int remaining = 0;                          // pages not finished yet (guarded by the batch mutex)
+  bool delivered = false;                     // on_done called (guarded by the batch mutex)
 };
 
 // The document from its pages, in page order: a page that failed alone
@@ -566,8 +567,9 @@ void Converter::convert_all(const std::vector<std::filesystem::path>& inputs, co
     std::shared_ptr<InFlight> doc;
     int page = -1;
   };
-  // The next page to convert, opening documents as needed; an input that
-  // cannot be opened (or has no pages) is delivered at once. Empty doc: done.
+  // The next page to convert (no document: nothing left), opening documents
+  // as needed; an input that cannot be opened, or has no pages, is
+  // delivered at once.
   auto take = [&]() -> Task {
     std::unique_lock lock(batch_mutex);
     while (!stop) {
@@ -604,15 +606,23 @@ void Converter::convert_all(const std::vector<std::filesystem::path>& inputs, co
     for (Task task = take(); task.doc; task = take()) {
       InFlight& doc = *task.doc;
       Result<PageResult> page = convert_one_page(*doc.source, doc.render_mutex, task.page, doc.result.name);
-      const bool missing_dependency = !page && page.error().code == ErrorCode::kMissingDependency;
-      bool last;
+      // Missing language data: this document fails now (its other pages
+      // would fail alike), and nothing more is started.
+      std::optional<Error> fatal;
+      if (!page && page.error().code == ErrorCode::kMissingDependency) fatal = page.error();
+      bool finish = false, fail_now = false;
       {
         std::lock_guard lock(batch_mutex);
         doc.pages[std::size_t(task.page)] = std::move(page);
-        last = --doc.remaining == 0;
-        if (missing_dependency) stop = true;
+        const bool last = --doc.remaining == 0;
+        if (fatal) stop = true;
+        if (!doc.delivered && (last || fatal)) {
+          doc.delivered = true;
+          (fatal ? fail_now : finish) = true;
+        }
       }
-      if (last) {
+      if (fail_now) deliver(doc.index, std::unexpected(*fatal));
+      if (finish) {
         doc.source.reset();
         deliver(doc.index, finish_document(doc));
       }

@@ -134,6 +134,18 @@ TEST_F(CliTest, BadFileDoesNotStopTheBatch) {
   EXPECT_TRUE(no_temp_files());
 }
 
+TEST_F(CliTest, MissingLanguageDataStopsTheBatchWithItsReason) {
+  // Every page needs the language data: the first document fails with the
+  // reason (exit 9), and the rest of the batch is not started.
+  CliRun r = run_cli("convert " + sample("sangong.pdf") + " " + sample("expenditure_total.pdf") +
+                     " --lang zz_no_such_language -j 2 -o " + out());
+  EXPECT_EQ(r.exit_code, 9) << r.output;
+  EXPECT_NE(r.output.find("zz_no_such_language"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("sangong.pdf"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir_ / "out" / "sangong.json"));
+  EXPECT_FALSE(fs::exists(dir_ / "out" / "expenditure_total.json"));
+}
+
 TEST_F(CliTest, UsageErrors) {
   EXPECT_EQ(run_cli("convert").exit_code, 2);
   EXPECT_EQ(run_cli("frobnicate").exit_code, 2);
