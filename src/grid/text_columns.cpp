@@ -385,8 +385,9 @@ bool inside_any(const std::vector<Grid>& grids, cv::Point p, int margin) {
 }
 
 // Partial tables: stacks of long horizontal rules with overlapping extents.
-void add_partial_tables(const cv::Mat& h_rules, const std::vector<cv::Rect>& glyphs, const TextScale& s,
-                        const Options& options, Detection& out) {
+// `rules_grown`: h_rules with its fringe, added to the line mask (erased before OCR).
+void add_partial_tables(const cv::Mat& h_rules, const cv::Mat& rules_grown, const std::vector<cv::Rect>& glyphs,
+                        const TextScale& s, const Options& options, Detection& out) {
   const double mm = s.px_per_mm;
   const int tol = std::max(2, int(std::lround(0.8 * mm)));
   const int min_w = std::max(1, int(std::lround(options.min_table_width_mm * mm)));
@@ -478,7 +479,7 @@ void add_partial_tables(const cv::Mat& h_rules, const std::vector<cv::Rect>& gly
       box &= cv::Rect(0, 0, h_rules.cols, h_rules.rows);
       cv::Mat mask(out.line_mask.height, out.line_mask.width, CV_8UC1, out.line_mask.pixels.data());
       cv::Mat roi = mask(box);
-      cv::bitwise_or(roi, h_rules(box), roi);
+      cv::bitwise_or(roi, rules_grown(box), roi);
       out.tables.push_back(std::move(grid));
     };
     for (std::size_t k = 0; k < band_rows.size(); ++k)
@@ -605,8 +606,14 @@ void add_whitespace_tables(const std::vector<cv::Rect>& glyphs, const cv::Size& 
 void add_text_tables(const cv::Mat& ink, const cv::Mat& h_rules, double dpi, const Options& options,
                      Detection& out) {
   const double mm = dpi / 25.4;
+  // Rules grown by 0.4 mm across: the ragged fringe of a blurred, JPEG-ed
+  // rule is no run long enough for h_rules, yet must not become "text" (a
+  // flat fragment along a rule joins the blocks of neighbouring columns).
+  cv::Mat rules;
+  const int fringe = std::max(1, int(std::lround(0.4 * mm)));
+  cv::dilate(h_rules, rules, cv::getStructuringElement(cv::MORPH_RECT, {1, 2 * fringe + 1}));
   cv::Mat text;
-  cv::bitwise_and(ink, ~h_rules, text);
+  cv::bitwise_and(ink, ~rules, text);
   if (!out.line_mask.empty()) {
     const cv::Mat lines(out.line_mask.height, out.line_mask.width, CV_8UC1, out.line_mask.pixels.data());
     text.setTo(0, lines);
@@ -620,7 +627,7 @@ void add_text_tables(const cv::Mat& ink, const cv::Mat& h_rules, double dpi, con
   const std::vector<cv::Rect> glyphs = glyph_boxes(text, mm);
   if (glyphs.empty()) return;
   const TextScale s = text_scale(glyphs, text.rows, mm);
-  add_partial_tables(h_rules, glyphs, s, options, out);
+  add_partial_tables(h_rules, rules, glyphs, s, options, out);
   if (out.tables.empty()) add_whitespace_tables(glyphs, text.size(), s, options, out);
 }
 

@@ -174,6 +174,28 @@ TEST(TextTables, HorizontalRulesOnlyTableIsPartial) {
   EXPECT_GT(cv::countNonZero(as_mat(det.line_mask)), px(150, kDpi) * 10);
 }
 
+// A blurred, JPEG-compressed rule has a ragged fringe: short flat pieces of
+// ink along it, too short to be ruling lines. They must not join the text
+// blocks of neighbouring columns (office profile, partial_horizontal_only).
+TEST(TextTables, RaggedRuleFringeIsNotText) {
+  const Drawn d = budget_table();
+  Image page = draw(d, Rules::kHorizontal);
+  cv::Mat m = as_mat(page);
+  cv::RNG rng(11);
+  for (int r = 0; r <= d.rows; ++r) {
+    const int y = px(d.y_mm + r * d.row_mm, kDpi);
+    for (int k = 0; k < 40; ++k) {
+      const int x = px(d.x_mm, kDpi) + rng.uniform(0, px(160, kDpi));
+      const int dy = rng.uniform(0, 2) ? 2 : -3;  // just above or below the 2 px rule
+      cv::line(m, {x, y + dy}, {x + px(rng.uniform(2.0, 5.0), kDpi), y + dy}, 255, 1);
+    }
+  }
+  const Detection det = detect(page, kDpi);
+  ASSERT_EQ(det.tables.size(), 1u);
+  EXPECT_EQ(det.tables[0].kind, "partial");
+  EXPECT_EQ(spans(det.tables[0].cells), expected_spans(d));
+}
+
 TEST(TextTables, UnruledTableFallsBackToWhitespace) {
   const Drawn d = budget_table();
   const Detection det = detect(draw(d, Rules::kNone), kDpi);
