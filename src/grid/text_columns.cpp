@@ -475,7 +475,7 @@ void add_partial_tables(const cv::Mat& h_rules, const cv::Mat& rules_grown, cons
       std::vector<Edge> rows;
       std::vector<bool> rule_edge;
       std::vector<const TextRow*> row_text;
-      std::vector<TextRow> all;
+      std::vector<TextRow> texts;
       for (std::size_t k = b0; k < b1; ++k) {
         rows.push_back(rule_edges[k]);
         rule_edge.push_back(true);
@@ -487,13 +487,13 @@ void add_partial_tables(const cv::Mat& h_rules, const cv::Mat& rules_grown, cons
             rule_edge.push_back(false);
           }
           row_text.push_back(&tr[i]);
-          all.push_back(tr[i]);
+          texts.push_back(tr[i]);
         }
       }
       rows.push_back(rule_edges[b1]);
       rule_edge.push_back(true);
-      if (all.size() < 2) return;
-      std::vector<Edge> cols = column_edges(all, gx0, gx1, s);
+      if (texts.size() < 2) return;
+      std::vector<Edge> cols = column_edges(texts, gx0, gx1, s);
       const int n_cols = int(cols.size()) - 1;
       if (n_cols < 2 || (b1 - b0 == 1 && n_cols < 3)) return;  // no columns: rules over prose
       Grid grid = build_grid(rows, rule_edge, row_text, cols, h_rules, tol, centre_tolerance(s), "partial");
