@@ -14,6 +14,8 @@
 #include <map>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
 #include <regex>
 #include <set>
 #include <string>
@@ -71,9 +73,27 @@ fs::path generate_and_convert() {
                             quote(specs / (std::string(spec) + ".json")));
     EXPECT_EQ(r.exit_code, 0) << r.output;
   }
+  // Prose upside down (PNGs turned by 180°): the prose page, whose amounts
+  // give the baseline-dot cue, and a page of prose without digits, where
+  // only Tesseract OSD can tell.
+  std::ofstream(dir / "no_digits.json") << R"({"name": "no_digits", "pages": [{"tables": [], "paragraphs": [
+      "一、部门职责", "中国共产党忻州市委员会办公室主要职责是：负责市委机关的日常运转工作，协助市委领导同志处理日常工作；负责市委文件的起草、审核、印发工作；负责市委会议的组织安排和会议决定事项的督促落实；负责全市党委系统的信息综合、督促检查、机要保密、档案管理等工作。",
+      "二、机构设置", "本部门内设综合科、秘书科、文电科、督查室、信息科、机要科、保密科、档案科等机构，下设市委机要局、市委督查室、市委保密委员会办公室等单位，负责相应的具体工作。",
+      "三、主要工作", "围绕市委中心工作，强化参谋助手作用，提高服务质量和办事效率，做好文稿起草、会议组织、信息报送、督促检查、机要保密、档案管理和后勤保障等各项工作，确保市委机关高效有序运转。"]}]})";
+  for (const auto& [spec, stem] : {std::pair(specs / "prose_page.json", std::string("prose_page")),
+                                   std::pair(dir / "no_digits.json", std::string("no_digits"))}) {
+    const CmdResult r = run(std::string(SCANTAB_SYNTH) + " --out " + quote(dir / "png") +
+                            " --seed 7 --profile clean --dpi 200 --font 'Noto Serif CJK SC' --png " + quote(spec));
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    cv::Mat page = cv::imread((dir / "png" / (stem + "-p1.png")).string(), cv::IMREAD_GRAYSCALE), turned;
+    EXPECT_FALSE(page.empty()) << stem;
+    if (page.empty()) continue;
+    cv::rotate(page, turned, cv::ROTATE_180);
+    cv::imwrite((dir / "corpus" / (stem + "_upside_down.png")).string(), turned);
+  }
   std::string convert = std::string(SCANTAB_CLI) + " convert -q -j 2 -o " + quote(dir / "pred");
   for (const auto& e : fs::directory_iterator(dir / "corpus"))
-    if (e.path().extension() == ".pdf") convert += " " + quote(e.path());
+    if (e.path().extension() == ".pdf" || e.path().extension() == ".png") convert += " " + quote(e.path());
   const CmdResult r = run(convert);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   return dir;
@@ -119,6 +139,18 @@ TEST(TextTablesEndToEnd, PartialAndWhitespaceTablesAndAProsePage) {
   ASSERT_EQ(prose["pages"].size(), 1u);
   EXPECT_TRUE(prose["pages"][0]["tables"].empty());
   EXPECT_FALSE(prose["pages"][0]["notes"].empty());
+  // Upside down: turned back by 180° (by the baseline-dot cue, or by
+  // Tesseract OSD when that cue is unclear), and still no table.
+  const json turned = read_json(dir / "pred" / "prose_page_upside_down.json");
+  ASSERT_EQ(turned["pages"].size(), 1u);
+  EXPECT_EQ(turned["pages"][0]["rotation_degrees"], 180) << turned["pages"][0]["notes"].dump();
+  EXPECT_TRUE(turned["pages"][0]["tables"].empty());
+  const json plain = read_json(dir / "pred" / "no_digits_upside_down.json");
+  ASSERT_EQ(plain["pages"].size(), 1u);
+  EXPECT_EQ(plain["pages"][0]["rotation_degrees"], 180) << plain["pages"][0]["notes"].dump();
+  EXPECT_NE(plain["pages"][0]["notes"].dump().find("Tesseract OSD"), std::string::npos)
+      << "no baseline dots: decided by OSD " << plain["pages"][0]["notes"].dump();
+  EXPECT_TRUE(plain["pages"][0]["tables"].empty());
 }
 
 }  // namespace
