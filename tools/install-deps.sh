@@ -7,7 +7,8 @@ packages=(
   # build
   build-essential cmake ninja-build pkg-config git
   # OCR engine, Chinese language data, orientation data
-  tesseract-ocr tesseract-ocr-chi-sim libtesseract-dev libleptonica-dev
+  # (tesseract-ocr-osd: osd.traineddata for the orientation fallback; tesseract-ocr pulls it in too)
+  tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-osd libtesseract-dev libleptonica-dev
   # images and PDFs
   libopencv-dev libpoppler-cpp-dev libpoppler-private-dev poppler-utils
   # text, output, CLI

@@ -28,6 +28,7 @@
 #include "core/cv_image.hpp"
 #include "grid/lattice.hpp"
 #include "grid/lines.hpp"
+#include "grid/text_columns.hpp"
 
 namespace scantab::grid {
 namespace {
@@ -309,7 +310,9 @@ std::optional<Grid> analyze(const cv::Mat& h, const cv::Mat& v, const cv::Mat& i
   }
   if (rows.size() < 2 || cols.size() < 2 || cells.size() < 2) return std::nullopt;
   Grid g;
-  g.kind = "ruled";
+  // A side closed by a synthetic edge was not ruled (e.g. no outer vertical borders).
+  const auto open = [](const std::vector<Edge>& e) { return e.front().synthetic || e.back().synthetic; };
+  g.kind = open(rows) || open(cols) ? "partial" : "ruled";
   g.bounds = Rect{origin.x + cols.front().lo, origin.y + rows.front().lo,
                   cols.back().hi - cols.front().lo + 1, rows.back().hi - rows.front().lo + 1};
   if (g.bounds.width < s.min_w || g.bounds.height < s.min_h) return std::nullopt;
@@ -461,6 +464,8 @@ Detection run(const Image& binary, double dpi, const Options& options) {
     cv::bitwise_or(roi, kept_v, roi);
     out.tables.push_back(std::move(*grid));
   }
+  // Tables without (all) their vertical rules, and whitespace tables: text_columns.hpp.
+  detail::add_text_tables(ink, h, dpi, options, out);
   std::sort(out.tables.begin(), out.tables.end(), [](const Grid& a, const Grid& b) {
     return std::pair(a.bounds.y, a.bounds.x) < std::pair(b.bounds.y, b.bounds.x);
   });

@@ -86,6 +86,22 @@ bool looks_like_digits(const Image& gray, double dpi = 300.0);
 // coordinates, px) right of the sign's glyph.
 char32_t leading_comparison_sign(const Image& gray, double dpi = 300.0, int* glyph_end = nullptr);
 
+// Tesseract's orientation and script detection (OSD, osd.traineddata) on a
+// whole page: gray (0 = ink, 255 = paper; BGR accepted) at `dpi`.
+// rotation_degrees: the clockwise quarter turn (0/90/180/270) that makes the
+// page upright; confidence: Tesseract's orient_conf (about 15 = reasonably
+// confident; it is not bounded by 1); script: e.g. "Han". Fails with
+// kMissingDependency when osd.traineddata is not installed, kInternal when
+// OSD finds too little text. Thread-safe (one shared OSD engine, locked).
+// See osd.cpp.
+struct OrientationGuess {
+  int rotation_degrees = 0;
+  double confidence = 0;
+  std::string script;
+};
+Result<OrientationGuess> detect_orientation(const Image& gray, double dpi,
+                                            const std::filesystem::path& tessdata_dir = {});
+
 class Engine {
  public:
   // Fails with kMissingDependency when the language data is not installed

@@ -42,7 +42,7 @@ json table_json(const Table& table, int index) {
           {"department", table.department},
           {"caption_lines", table.caption_lines},
           {"notes", table.notes},
-          {"grid_kind", table.grid_kind},
+          {"gridKind", table.grid_kind},
           {"bbox", rect_json(table.bbox)},
           {"rows", table.rows},
           {"cols", table.cols},
@@ -113,8 +113,9 @@ std::string to_html(const DocumentResult& doc) {
       std::string last_page;
       if (!table.row_pages.empty() && table.row_pages.back() != table.page_index)
         last_page = fmt::format(" data-last-page=\"{}\"", table.row_pages.back() + 1);
-      out += fmt::format("<table data-page=\"{}\"{} data-index=\"{}\">\n<caption>{}</caption>\n",
-                         table.page_index + 1, last_page, table_index++, escape_html(table.title));
+      out += fmt::format("<table data-page=\"{}\"{} data-index=\"{}\" data-grid-kind=\"{}\">\n<caption>{}</caption>\n",
+                         table.page_index + 1, last_page, table_index++, escape_html(table.grid_kind),
+                         escape_html(table.title));
       if (!table.department.empty() || !table.unit.empty())
         out += fmt::format("<!-- 部门名称：{} 单位：{} -->\n", escape_html(table.department),
                            escape_html(table.unit));

@@ -8,11 +8,16 @@
 //    "dpi", "skew_degrees", "rotation_degrees", "notes": [..],
 //    "tables": [{"page", "row_pages" (1-based page of each row; empty unless
 //      the table was stitched over pages), "index" (0-based within the document), "title", "unit",
-//      "department", "caption_lines", "notes", "grid_kind", "bbox": [x,y,w,h],
+//      "department", "caption_lines", "notes", "gridKind", "bbox": [x,y,w,h],
 //      "rows", "cols", "issues": [{code,message}],
 //      "cells": [{"row","col","rowSpan","colSpan","bbox","text","ocr_text",
 //                 "confidence","issues"}]}]}],
 //    "issues": [..]}
+// "gridKind" says how the table's grid was found: "ruled" (every cell edge a
+// ruling line), "partial" (some ruling lines: no outer vertical borders, or
+// horizontal rules only; missing columns from text alignment) or "whitespace"
+// (no ruling: columns from aligned gaps, rows from text lines). The HTML
+// carries it as the table's data-grid-kind attribute.
 // Pixel boxes are in the prepared (upright, deskewed) page frame.
 #pragma once
 

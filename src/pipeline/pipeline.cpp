@@ -319,7 +319,19 @@ void write_debug_images(const std::filesystem::path& dir, const std::string& ste
 
 Converter::Converter(Options options)
     : options_(std::move(options)),
-      engines_(std::make_unique<ocr::EnginePool>(options_.ocr, resolve_threads(options_.threads))) {}
+      engines_(std::make_unique<ocr::EnginePool>(options_.ocr, resolve_threads(options_.threads))) {
+  // Orientation fallback for pages whose layout cues are ambiguous: Tesseract
+  // OSD (src/ocr), given the binary page inverted to gray.
+  if (!options_.preprocess.orientation_fallback)
+    options_.preprocess.orientation_fallback = [dir = options_.ocr.tessdata_dir](const Image& binary, double dpi)
+        -> std::optional<preprocess::OrientationVote> {
+      Image gray = binary;
+      for (auto& p : gray.pixels) p = std::uint8_t(255 - p);
+      auto guess = ocr::detect_orientation(gray, dpi, dir);
+      if (!guess) return std::nullopt;
+      return preprocess::OrientationVote{guess->rotation_degrees, guess->confidence};
+    };
+}
 
 Converter::~Converter() = default;
 
@@ -336,6 +348,8 @@ Result<PageResult> Converter::convert_page(const PageImage& page, const std::str
   result.dpi = dpi;
   result.skew_degrees = prepared->skew_degrees;
   result.rotation_degrees = prepared->rotation_degrees;
+  if (prepared->orientation_from_fallback)
+    result.notes.push_back(fmt::format("orientation {}° from Tesseract OSD (layout cues ambiguous)", result.rotation_degrees));
 
   grid::Detection detection = grid::detect(prepared->binary, dpi, options_.grid);
   if (!options_.debug_dir.empty())

@@ -21,6 +21,14 @@
 // Conservative by design: a page is only turned by 90/270 when vertical
 // smearing merges clearly better, and only flipped when the dot cue is clear; otherwise the
 // page is left as it is.
+//
+// Fallback: when a cue is ambiguous (smearing ratio between 0.6 and 1.8, too
+// few text components, or the dot cue clear neither way) and the caller gave
+// an OrientationOracle (the pipeline passes Tesseract OSD from src/ocr: this
+// stage must not call Tesseract itself), the oracle's vote decides if it is
+// confident enough. A clear smearing cue still fixes the axis: the oracle then
+// only chooses between r and r + 180. Pages whose cues are clear never pay
+// for the oracle.
 
 #include <array>
 #include <vector>
@@ -42,6 +50,7 @@ constexpr double kMaxElongation = 6.0; // longer/thinner components are rule fra
 constexpr double kSmearMm[] = {1.2, 1.8, 2.4};
 constexpr int kMinComponents = 30;     // fewer text components: no decision (stay at 0)
 constexpr double kTurnRatio = 1.8;     // turn only if horizontal smearing leaves 1.8x more
+constexpr double kUprightRatio = 0.6;  // clearly upright at <= 0.6 (real pages: 0.13-0.36)
 constexpr double kNeighbourMm = 5.0;   // search radius for the dot cue
 constexpr int kMinDots = 6;            // dot votes needed to flip
 constexpr double kDotMajority = 3.0;   // high dots must outnumber low ones 3:1
@@ -183,12 +192,19 @@ bool clearly_upside_down(std::pair<int, int> votes) {
   return votes.second >= kMinDots && votes.second >= kDotMajority * std::max(1, votes.first);
 }
 
+// The mirror image: baseline dots clearly at the bottom.
+bool clearly_upright(std::pair<int, int> votes) {
+  return votes.first >= kMinDots && votes.first >= kDotMajority * std::max(1, votes.second);
+}
+
 }  // namespace
 
-Orientation detect_orientation(const Image& binary, double dpi, bool detect_upside_down) {
+Orientation detect_orientation(const Image& binary, double dpi, bool detect_upside_down,
+                               const OrientationOracle& fallback, double min_confidence) {
   Orientation result;
   if (binary.empty()) return result;
-  dpi = detail::sane_dpi(dpi);
+  const double input_dpi = detail::sane_dpi(dpi);
+  dpi = input_dpi;
   cv::Mat b = detail::gray_mat(binary);
   if (dpi > kAnalysisDpi * 1.2) {  // reduce; keep pixels that were >= 1/4 ink
     const double f = kAnalysisDpi / dpi;
@@ -207,22 +223,34 @@ Orientation detect_orientation(const Image& binary, double dpi, bool detect_upsi
     result.after_horizontal_smear += smeared_components(glyphs, smear, true);
     result.after_vertical_smear += smeared_components(glyphs, smear, false);
   }
-  const bool vertical_text = result.components >= kMinComponents &&
-                             result.after_horizontal_smear >= kTurnRatio * result.after_vertical_smear;
-  const std::vector<Box> boxes = components(text);
+  const bool enough_text = result.components >= kMinComponents;
+  const bool vertical_text = enough_text && result.after_horizontal_smear >= kTurnRatio * result.after_vertical_smear;
+  // Between the upright range (ratio <= ~0.4 on real pages) and the turned one.
+  const bool direction_clear =
+      enough_text && (vertical_text || result.after_horizontal_smear <= kUprightRatio * result.after_vertical_smear);
   if (!vertical_text) {
-    std::tie(result.dots_low, result.dots_high) = dot_votes(boxes, b.size(), ppmm);
-    const bool flip = detect_upside_down && clearly_upside_down({result.dots_low, result.dots_high});
-    result.rotation_degrees = flip ? 180 : 0;
-    return result;
+    std::tie(result.dots_low, result.dots_high) = dot_votes(components(text), b.size(), ppmm);
+  } else {
+    // Text runs vertically: look at the page turned clockwise (text lines
+    // horizontal) and check whether that view is upside down.
+    cv::Mat turned;
+    cv::rotate(text, turned, cv::ROTATE_90_CLOCKWISE);
+    std::tie(result.dots_low, result.dots_high) = dot_votes(components(turned), turned.size(), ppmm);
   }
-  // Text runs vertically: look at the page turned clockwise (text lines
-  // horizontal) and check whether that view is upside down.
-  cv::Mat turned;
-  cv::rotate(text, turned, cv::ROTATE_90_CLOCKWISE);
-  std::tie(result.dots_low, result.dots_high) = dot_votes(components(turned), turned.size(), ppmm);
-  const bool flip = detect_upside_down && clearly_upside_down({result.dots_low, result.dots_high});
-  result.rotation_degrees = flip ? 270 : 90;
+  const std::pair<int, int> votes{result.dots_low, result.dots_high};
+  const bool flip = detect_upside_down && clearly_upside_down(votes);
+  result.rotation_degrees = (vertical_text ? 90 : 0) + (flip ? 180 : 0);
+  const bool upright_clear = !detect_upside_down || flip || clearly_upright(votes);
+  result.ambiguous = !direction_clear || !upright_clear;
+  if (!result.ambiguous || !fallback) return result;
+
+  // The fallback sees the page as given (full resolution).
+  result.fallback_vote = fallback(binary, input_dpi);
+  if (!result.fallback_vote || result.fallback_vote->confidence < min_confidence) return result;
+  const int vote = ((result.fallback_vote->rotation_degrees % 360) + 360) % 360 / 90 * 90;
+  if (direction_clear && vote % 180 != result.rotation_degrees % 180) return result;  // a clear cue wins
+  result.rotation_degrees = detect_upside_down ? vote : vote % 180;
+  result.used_fallback = true;
   return result;
 }
 

@@ -76,8 +76,12 @@ Result<PreparedPage> prepare(const PageImage& page, const Options& options) {
     // binarized once and then turned.
     Image level = deskew ? rotate_gray(gray, -skew) : std::move(gray);
     Image binary = binarize(level, out.dpi);
-    if (options.fix_orientation)
-      out.rotation_degrees = detect_orientation(binary, out.dpi, options.detect_upside_down).rotation_degrees;
+    if (options.fix_orientation) {
+      const Orientation o = detect_orientation(binary, out.dpi, options.detect_upside_down,
+                                               options.orientation_fallback, options.min_fallback_confidence);
+      out.rotation_degrees = o.rotation_degrees;
+      out.orientation_from_fallback = o.used_fallback;
+    }
     if (deskew) out.skew_degrees = skew;
     out.gray = quarter_turned(std::move(level), out.rotation_degrees);
     out.binary = quarter_turned(std::move(binary), out.rotation_degrees);

@@ -18,11 +18,24 @@
 //     (0/90/180/270); width and height swap for 90 and 270.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <utility>
 
 #include "core/core.hpp"
 
 namespace scantab::preprocess {
+
+// A second opinion on a page's orientation (e.g. Tesseract OSD, which only
+// src/ocr may call: the pipeline supplies it). Given the deskewed binary page
+// (255 = ink) before any quarter turn, and its dpi, it returns the clockwise
+// turn (0/90/180/270) that makes the page upright with a confidence on the
+// oracle's own scale, or nullopt when it cannot tell.
+struct OrientationVote {
+  int rotation_degrees = 0;
+  double confidence = 0;
+};
+using OrientationOracle = std::function<std::optional<OrientationVote>(const Image& binary, double dpi)>;
 
 struct Options {
   // Skews below this are measured but not corrected: resampling blurs the
@@ -35,6 +48,12 @@ struct Options {
   // the cue is inconclusive the page is left as is (0, or 90 for vertical
   // text lines); a later OCR-based check (Tesseract OSD) may still flip it.
   bool detect_upside_down = true;
+  // Consulted only when the layout cues are ambiguous (see detect_orientation);
+  // empty = never.
+  OrientationOracle orientation_fallback;
+  // An oracle's vote counts only at this confidence or above (Tesseract OSD's
+  // orient_conf scale: ~15 is "reasonably confident").
+  double min_fallback_confidence = 2.0;
 };
 
 struct PreparedPage {
@@ -50,6 +69,8 @@ struct PreparedPage {
   int rotation_degrees = 0;
   double skew_degrees = 0.0;
   int source_width = 0, source_height = 0;
+  // True when rotation_degrees came from Options::orientation_fallback.
+  bool orientation_from_fallback = false;
 };
 
 // Errors: kCorruptInput for an empty image or a pixel buffer that does not
@@ -101,7 +122,16 @@ struct Orientation {
   // two digits sit at the bottom of upright text and at the top when rotated
   // by 180.
   int dots_low = 0, dots_high = 0;
+  // The cues could not decide: the smearing ratio lies between the upright and
+  // the turned ranges (0 vs 90), or, with detect_upside_down, the dot cue is
+  // clear neither way (0 vs 180). Only then is the fallback asked; its vote
+  // (at >= min_confidence) decides, restricted to the axis the smearing cue
+  // chose when that cue was clear.
+  bool ambiguous = false;
+  bool used_fallback = false;
+  std::optional<OrientationVote> fallback_vote;  // what the fallback said, if asked
 };
-Orientation detect_orientation(const Image& binary, double dpi, bool detect_upside_down = true);
+Orientation detect_orientation(const Image& binary, double dpi, bool detect_upside_down = true,
+                               const OrientationOracle& fallback = {}, double min_confidence = 2.0);
 
 }  // namespace scantab::preprocess

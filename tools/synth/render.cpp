@@ -73,7 +73,11 @@ class Ruler {
   int width() const { return width_; }
 
   // A line along x (horizontal) or y from `a` to `b` at cross coordinate `at` (line centre).
-  void line(bool horizontal, int at, int a, int b) {
+  // paint = false draws nothing but draws the same random numbers, so that a
+  // table without some of its lines leaves the page's random stream (and so
+  // its degradation) exactly as the fully ruled table would.
+  void line(bool horizontal, int at, int a, int b, bool paint = true) {
+    paint_ = paint;
     const double gray = std::clamp(style_.line_gray + rng_.uniform(0, style_.line_gray_jitter), 0.0, 1.0);
     cairo_set_source_rgb(cr_, gray, gray, gray);
     const int half = width_ / 2;
@@ -95,7 +99,7 @@ class Ruler {
 
  private:
   void segment(bool horizontal, int cross, double s, double e) {
-    if (e <= s) return;
+    if (e <= s || !paint_) return;
     if (horizontal)
       cairo_rectangle(cr_, s, cross, e - s, width_);
     else
@@ -106,6 +110,7 @@ class Ruler {
   Rng& rng_;
   int width_;
   double chunk_;
+  bool paint_ = true;
 };
 
 // Lays out and draws one table at vertical position y (px); returns the y below it.
@@ -186,13 +191,18 @@ double draw_table(cairo_t* cr, const Metrics& m, const RenderStyle& style, Rng& 
 
   // Ruling: every cell's top and left edge, then the grid's bottom and right edge.
   // Each segment is drawn once, so a merged cell has no internal lines.
+  // t.ruling leaves some of them out (see Ruling); they are "drawn" unpainted.
+  const bool horizontal = t.ruling != Ruling::kNone;
+  const bool vertical = t.ruling == Ruling::kAll || t.ruling == Ruling::kNoOuterVertical;
+  const bool outer_vertical = t.ruling == Ruling::kAll;
   Ruler ruler(cr, style, m, rng);
   for (const auto& pc : placed) {
-    ruler.line(true, row_edges[pc.row], col_edges[pc.col], col_edges[pc.col + pc.col_span]);
-    ruler.line(false, col_edges[pc.col], row_edges[pc.row], row_edges[pc.row + pc.row_span]);
+    ruler.line(true, row_edges[pc.row], col_edges[pc.col], col_edges[pc.col + pc.col_span], horizontal);
+    ruler.line(false, col_edges[pc.col], row_edges[pc.row], row_edges[pc.row + pc.row_span],
+               vertical && (pc.col > 0 || outer_vertical));
   }
-  ruler.line(true, row_edges.back(), col_edges.front(), col_edges.back());
-  ruler.line(false, col_edges.back(), row_edges.front(), row_edges.back());
+  ruler.line(true, row_edges.back(), col_edges.front(), col_edges.back(), horizontal);
+  ruler.line(false, col_edges.back(), row_edges.front(), row_edges.back(), outer_vertical);
 
   // Truth.
   const std::vector<std::string> captions{t.caption_left, t.caption_center, t.caption_right};
@@ -203,6 +213,9 @@ double draw_table(cairo_t* cr, const Metrics& m, const RenderStyle& style, Rng& 
   truth.rows = rows;
   truth.cols = cols;
   truth.header_rows = header_rows;
+  truth.grid_kind = t.ruling == Ruling::kAll    ? ""
+                    : t.ruling == Ruling::kNone ? "whitespace"
+                                                : "partial";
   const int half = ruler.width() / 2;
   truth.bbox = {col_edges.front() - half, row_edges.front() - half,
                 col_edges.back() - col_edges.front() + ruler.width(),
@@ -259,6 +272,17 @@ std::expected<double, std::string> try_render(const PageSpec& page, int page_num
 
   const double margin = m.mm(page.landscape ? 15 : 20), gap = m.pt(22);
   double y = margin;
+  // Running text first: 10.5 pt paragraphs, first line indented by two
+  // characters (as Chinese prose is set), 6 pt apart.
+  for (const auto& paragraph : page.paragraphs) {
+    auto layout = make_layout(cr, m, style.font, 10.5 * type_scale, false, int(width - 2 * margin), Align::kLeft,
+                              paragraph);
+    pango_layout_set_indent(layout.get(), int(m.pt(21 * type_scale) * PANGO_SCALE));
+    pango_layout_set_justify(layout.get(), TRUE);
+    show(cr, layout.get(), margin, y, style.text_gray);
+    y += layout_height(layout.get()) + m.pt(6);
+  }
+  if (!page.paragraphs.empty()) y += gap;
   for (const auto& table : page.tables) {
     TruthTable truth;
     y = draw_table(cr, m, style, rng, table, margin, width - 2 * margin, y, type_scale, truth) + gap;

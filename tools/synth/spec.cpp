@@ -63,6 +63,20 @@ std::expected<TableSpec, std::string> parse_table(const json& j) {
   t.font_size = j.value("fontSize", 10.5);
   t.width = j.value("width", 1.0);
   t.min_row_height = j.value("minRowHeight", 0.0);
+  if (j.contains("ruling")) {
+    const std::string r = j["ruling"].get<std::string>();
+    if (r == "all")
+      t.ruling = Ruling::kAll;
+    else if (r == "noOuterVertical")
+      t.ruling = Ruling::kNoOuterVertical;
+    else if (r == "horizontalOnly")
+      t.ruling = Ruling::kHorizontalOnly;
+    else if (r == "none")
+      t.ruling = Ruling::kNone;
+    else
+      return std::unexpected("table '" + t.title + "': unknown ruling '" + r +
+                             "' (all|noOuterVertical|horizontalOnly|none)");
+  }
   if (!j.contains("columns") || !j["columns"].is_array() || j["columns"].empty())
     return std::unexpected("table '" + t.title + "': 'columns' must be a non-empty array");
   for (const auto& cj : j["columns"]) {
@@ -113,6 +127,7 @@ std::expected<DocSpec, std::string> parse_spec(const json& j) {
       if (pj.value("size", "A4") != "A4")
         return std::unexpected("page " + std::to_string(p + 1) + ": only size A4 is supported");
       page.landscape = orientation == "landscape";
+      if (pj.contains("paragraphs")) page.paragraphs = pj["paragraphs"].get<std::vector<std::string>>();
       for (const auto& tj : pj.value("tables", json::array())) {
         auto t = parse_table(tj);
         if (!t) return std::unexpected("page " + std::to_string(p + 1) + ": " + t.error());

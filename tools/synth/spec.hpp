@@ -18,6 +18,17 @@ namespace scantab::synth {
 
 enum class Align { kLeft, kCenter, kRight };
 
+// Which ruling lines a table is drawn with (spec key "ruling"):
+//   kAll                "all" (default): every cell edge, the fully ruled grid;
+//   kNoOuterVertical    "noOuterVertical": no left/right border lines, interior
+//                       vertical lines and every horizontal line drawn;
+//   kHorizontalOnly     "horizontalOnly": horizontal lines only (each cell's top
+//                       edge and the bottom border; a rowSpan leaves its gap);
+//   kNone               "none": no lines at all, text placed as in the ruled grid.
+// The cell geometry and the truth's cells are the same in every mode; the truth
+// records the mode as "gridKind" (partial / whitespace) unless it is kAll.
+enum class Ruling { kAll, kNoOuterVertical, kHorizontalOnly, kNone };
+
 // One cell as written in the spec (before placement on the lattice).
 struct CellSpec {
   std::string text;  // UTF-8; "\n" forces a line break (not part of the truth text)
@@ -47,6 +58,7 @@ struct TableSpec {
   double font_size = 10.5;                          // body font size in points
   double width = 1.0;                               // fraction of the text width the grid spans (0..1]
   double min_row_height = 0;                        // points; 0 = 2 x font size
+  Ruling ruling = Ruling::kAll;
 
   int rows() const { return int(header.size() + body.size()); }
   int cols() const { return int(columns.size()); }
@@ -54,6 +66,9 @@ struct TableSpec {
 
 struct PageSpec {
   bool landscape = false;  // A4 only: 210 x 297 mm, or 297 x 210 mm when landscape
+  // Paragraphs of running text (spec key "paragraphs") set above the tables,
+  // wrapped to the text width: prose that is not a table and has no truth.
+  std::vector<std::string> paragraphs;
   std::vector<TableSpec> tables;
 };
 

@@ -98,6 +98,7 @@ json to_json(const TruthDoc& doc) {
                         {"page_no", p.page},
                         {"bbox", box_json(t.bbox)},
                         {"cells", std::move(cells)}});
+      if (!t.grid_kind.empty()) tables.back()["gridKind"] = t.grid_kind;
     }
     pages.push_back({{"page", p.page},
                      {"width", p.width},

@@ -26,6 +26,11 @@ struct TruthTable {
   std::string title, unit, department;  // unit: text after "单位："; department: after "部门名称："
   std::vector<std::string> notes;       // lines below the grid
   int rows = 0, cols = 0, header_rows = 0;
+  // How a reader can find the grid: "" for a fully ruled grid (nothing is
+  // written, so the truth of ruled specs is unchanged), "partial" (some ruling
+  // lines missing: columns must come from text alignment) or "whitespace"
+  // (no ruling at all). Written as "gridKind", scantab's output key.
+  std::string grid_kind;
   BoxPx bbox;                    // the grid including the outer ruling lines' full width
   std::vector<TruthCell> cells;  // row-major; covers the lattice exactly once
 };

@@ -393,3 +393,87 @@ TEST(preprocess_prepare, BlankAndTinyPagesAndOddDpi) {
 
 }  // namespace
 }  // namespace scantab::preprocess
+
+// ------------------------------------------------------------ orientation fallback
+namespace scantab::preprocess {
+namespace {
+
+// Lines of words without digits: text lines clearly horizontal, but no
+// baseline dots to tell upright from upside down.
+cv::Mat words_page(double dpi) {
+  const double mm = dpi / 25.4;
+  cv::Mat page(int(297 * mm), int(210 * mm), CV_8UC1, cv::Scalar(255));
+  const double scale = 0.5 * dpi / 150;
+  const int thick = std::max(1, int(std::lround(dpi / 150)));
+  for (int line = 0; line < 30; ++line)
+    cv::putText(page, line % 2 ? "budget of the department and its public services" : "total income and project funds",
+                {int(20 * mm), int((30 + line * 8) * mm)}, cv::FONT_HERSHEY_SIMPLEX, scale, 0, thick, cv::LINE_AA);
+  return page;
+}
+
+// An oracle that always says `vote` with `confidence`, counting its calls.
+struct FakeOracle {
+  int vote = 0;
+  double confidence = 10;
+  int calls = 0;
+  OrientationOracle fn() {
+    return [this](const Image& binary, double) -> std::optional<OrientationVote> {
+      ++calls;
+      EXPECT_FALSE(binary.empty());
+      return OrientationVote{vote, confidence};
+    };
+  }
+};
+
+}  // namespace
+
+TEST(preprocess_orientation_fallback, ClearCuesNeverAskTheFallback) {
+  FakeOracle oracle{180};
+  const Orientation o = detect_orientation(binarize(gray_image(table_page(150)), 150), 150, true, oracle.fn());
+  EXPECT_FALSE(o.ambiguous);
+  EXPECT_EQ(oracle.calls, 0);
+  EXPECT_EQ(o.rotation_degrees, 0);
+}
+
+TEST(preprocess_orientation_fallback, NoBaselineDotsAskTheFallbackForTheHalfTurn) {
+  const Image binary = binarize(gray_image(words_page(150)), 150);
+  const Orientation alone = detect_orientation(binary, 150);
+  EXPECT_TRUE(alone.ambiguous);
+  EXPECT_EQ(alone.rotation_degrees, 0);
+
+  FakeOracle flip{180};
+  const Orientation flipped = detect_orientation(binary, 150, true, flip.fn());
+  EXPECT_EQ(flip.calls, 1);
+  EXPECT_TRUE(flipped.used_fallback);
+  EXPECT_EQ(flipped.rotation_degrees, 180);
+
+  FakeOracle unsure{180, 1.0};  // under min_confidence: ignored
+  EXPECT_EQ(detect_orientation(binary, 150, true, unsure.fn()).rotation_degrees, 0);
+
+  FakeOracle other_axis{90};  // the smearing cue is clear: 90 is not an option
+  const Orientation kept = detect_orientation(binary, 150, true, other_axis.fn());
+  EXPECT_FALSE(kept.used_fallback);
+  EXPECT_EQ(kept.rotation_degrees, 0);
+}
+
+TEST(preprocess_orientation_fallback, TooLittleTextLetsTheFallbackChooseAnyTurn) {
+  const Image blank(1240, 1754, 1, 0);
+  FakeOracle oracle{270};
+  const Orientation o = detect_orientation(blank, 150, true, oracle.fn());
+  EXPECT_TRUE(o.ambiguous);
+  EXPECT_EQ(o.rotation_degrees, 270);
+  FakeOracle no_flip{270};  // without upside-down detection only 0 or 90
+  EXPECT_EQ(detect_orientation(blank, 150, false, no_flip.fn()).rotation_degrees, 90);
+}
+
+TEST(preprocess_orientation_fallback, PrepareReportsAFallbackDecision) {
+  FakeOracle oracle{180};
+  Options options;
+  options.orientation_fallback = oracle.fn();
+  auto prepared = prepare(PageImage{gray_image(words_page(150)), 150, 0}, options);
+  ASSERT_TRUE(prepared.has_value());
+  EXPECT_EQ(prepared->rotation_degrees, 180);
+  EXPECT_TRUE(prepared->orientation_from_fallback);
+}
+
+}  // namespace scantab::preprocess

@@ -188,3 +188,46 @@ TEST(SynthGenerate, RejectsUnknownProfile) {
   opts.profile = "no-such-profile";
   EXPECT_FALSE(synth::generate(unit_spec(), opts).has_value());
 }
+
+// "ruling" leaves the layout, the truth cells and the random stream (so the
+// degradation: skew, noise) as for the fully ruled table; only the truth's
+// gridKind and the drawn lines differ. "paragraphs" add prose without truth.
+TEST(SynthGenerate, RulingModesChangeOnlyTheLinesAndGridKind) {
+  auto with_ruling = [](const char* ruling) {
+    json j = json::parse(kSpec);
+    if (ruling) j["pages"][0]["tables"][0]["ruling"] = ruling;
+    auto doc = synth::parse_spec(j);
+    EXPECT_TRUE(doc.has_value()) << doc.error();
+    synth::GenerateOptions opts;
+    opts.out_dir = fresh_dir(std::string("ruling-") + (ruling ? ruling : "default"));
+    opts.dpi = 150;
+    opts.profile = "rough";
+    opts.seed = 5;
+    auto result = synth::generate(*doc, opts);
+    EXPECT_TRUE(result.has_value()) << result.error();
+    return std::pair(result->truth, opts.out_dir);
+  };
+  const auto [ruled, ruled_dir] = with_ruling(nullptr);
+  EXPECT_FALSE(ruled["pages"][0]["tables"][0].contains("gridKind")) << "ruled truth unchanged";
+  for (const char* mode : {"all", "noOuterVertical", "horizontalOnly", "none"}) {
+    const auto [truth, dir] = with_ruling(mode);
+    json stripped = truth;
+    const std::string expected = std::string(mode) == "all" ? "" : std::string(mode) == "none" ? "whitespace" : "partial";
+    json& table = stripped["pages"][0]["tables"][0];
+    EXPECT_EQ(table.value("gridKind", ""), expected) << mode;
+    table.erase("gridKind");
+    EXPECT_EQ(stripped["pages"], ruled["pages"]) << mode << ": same cells, boxes and applied skew";
+  }
+  EXPECT_FALSE(synth::parse_spec(json::parse(R"({"pages": [{"tables": [{"columns": [1], "ruling": "dotted",
+      "body": [["a"]]}]}]})")).has_value());
+
+  auto prose = synth::parse_spec(json::parse(R"({"name": "prose", "pages": [{"tables": [],
+      "paragraphs": ["一、部门职责", "负责市委机关的日常运转工作。"]}]})"));
+  ASSERT_TRUE(prose.has_value()) << prose.error();
+  synth::GenerateOptions opts;
+  opts.out_dir = fresh_dir("prose");
+  opts.profile = "clean";
+  auto result = synth::generate(*prose, opts);
+  ASSERT_TRUE(result.has_value()) << result.error();
+  EXPECT_TRUE(result->truth["pages"][0]["tables"].empty());
+}

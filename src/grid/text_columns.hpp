@@ -1,0 +1,78 @@
+// grid internals: tables whose columns are not (all) ruled.
+//
+// Two kinds, both found after the ruled grids of a page (grid.cpp calls
+// add_text_tables at the end of its detection):
+//  * "partial": a stack of long horizontal rules that belong to no ruled grid
+//    (tables ruled horizontally only, three-line tables). Rows come from the
+//    rules plus the text rows between them; columns from text alignment.
+//  * "whitespace": a page with no ruled or partial table at all, whose text
+//    holds a block of rows with several aligned columns. Rows come from text
+//    rows, columns from text alignment.
+// Column model (both kinds): the vertical whitespace gaps through the
+// table's text rows (cf. the "stream" mode of Camelot/Tabula, and the
+// whitespace-cover idea of Breuel 2002), computed on ink blocks:
+// a position is inside a column gap when at most `allowance` rows have ink
+// there (a header cell spanning two columns, a 合计 row spanning code+name
+// cross the gap in a few rows); a gap holding ink blocks entirely inside it
+// (a column filled in a few rows only) is split around them.
+// Spans: a block crossing a column gap is one cell over those columns; a
+// missing stretch of a horizontal rule over a column joins the cells above
+// and below it (rowSpan), exactly as for ruled grids (lattice.hpp).
+//
+// Internal header (uses cv::Mat): include only from src/grid/*.cpp and tests.
+#pragma once
+
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "grid/grid.hpp"
+
+namespace scantab::grid::detail {
+
+// A closed pixel interval [lo, hi].
+struct Interval {
+  int lo = 0, hi = 0;
+  int width() const { return hi - lo + 1; }
+  bool operator==(const Interval&) const = default;
+};
+
+// One text row: its vertical extent and its ink blocks, ascending by x and
+// disjoint (runs of glyphs closer than the word gap). Pixels.
+struct TextRow {
+  Interval y;
+  std::vector<Interval> blocks;
+};
+
+// The column gaps of `rows` within [span.lo, span.hi] (pixels, ascending):
+// maximal runs of x, at least min_gap wide, strictly between the first and the
+// last inked x, where at most `allowance` rows have a block; each run is then
+// narrowed past blocks reaching into it from one side only (only blocks
+// crossing it entirely, spanning cells, may lie in a gap), split around
+// blocks lying entirely inside it (a sparsely filled column), and pieces
+// narrower than min_gap are dropped.
+std::vector<Interval> column_gaps(const std::vector<TextRow>& rows, Interval span, int min_gap, int allowance);
+
+// Length scales of the text analysis, from the dpi and the page's text.
+struct TextScale {
+  double px_per_mm = 0;
+  int line_height = 0;  // median ink height of a text line (pixels)
+  int word_gap = 0;     // glyphs closer than this belong to one block (0.45 line heights)
+  int row_gap = 0;      // text lines closer than this belong to one row (0.5 line heights)
+};
+
+// Text rows inside `region` from glyph boxes (x, y, w, h in page pixels):
+// lines are the runs of the vertical projection of the boxes whose centre lies
+// in the region; lines closer than s.row_gap are one row (a wrapped cell);
+// each row's blocks are its boxes merged along x when closer than s.word_gap.
+std::vector<TextRow> text_rows(const std::vector<cv::Rect>& glyphs, const cv::Rect& region, const TextScale& s);
+
+// Adds partial and whitespace tables to `out` (which holds the ruled grids
+// found on the page, and its line mask). `ink`: the binarized page (CV_8U,
+// non-zero = ink); `h_rules`: its horizontal ruling-line pixels (long
+// horizontal runs, CV_8U, non-zero = rule), same size. Rules used by a new
+// table are added to out.line_mask. Grids are appended unsorted.
+void add_text_tables(const cv::Mat& ink, const cv::Mat& h_rules, double dpi, const Options& options,
+                     Detection& out);
+
+}  // namespace scantab::grid::detail
