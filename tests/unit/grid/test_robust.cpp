@@ -175,3 +175,39 @@ TEST(GridDetect, GraySealOverGridKeepsStructure) {
 
 }  // namespace
 }  // namespace scantab::grid
+
+namespace scantab::grid {
+namespace {
+
+// Erases the pixels of a vertical ruling line drawn at column x (thickness t)
+// from y0 to y1 (exclusive).
+void break_vertical(Image& page, int x, int t, int y0, int y1) {
+  cv::Mat m = as_mat(page);
+  m(cv::Rect(x - t, y0, 3 * t, y1 - y0)).setTo(0);
+}
+
+// Regression (project_carryover, rough profile): a column rule broken for
+// 5 mm just below a row rule (too long a gap to chain) leaves a piece whose
+// top end is anchored by nothing. keep_pieces rightly does not place lattice
+// edges from it, but it still shows that the segments it lies on are ruled,
+// and the break itself (line ink on both sides, most of the segment) is a
+// break, not an absent segment: the cells on either side must not merge.
+TEST(GridDetect, RulePieceInABreakStillSeparatesCells) {
+  const double dpi = 200;
+  Image page = blank_page(dpi);
+  DrawStyle style;
+  style.thickness = 1;
+  const testing::Layout layout = testing::plain_layout(6, 4);
+  const auto expected = draw_table(page, dpi, layout);
+  const int x = px(layout.x_mm + 40, dpi);  // first interior column rule
+  for (int r : {1, 3}) {                      // 5.3 mm breaks below row rules 1 and 3
+    const int y = px(layout.y_mm + 8 * r, dpi);
+    break_vertical(page, x, 2, y + 2, y + px(5.3, dpi));
+  }
+  const Detection d = detect(page, dpi);
+  ASSERT_EQ(d.tables.size(), 1u);
+  EXPECT_EQ(spans(d.tables[0].cells), spans(expected));
+}
+
+}  // namespace
+}  // namespace scantab::grid
