@@ -54,6 +54,7 @@ struct Scale {
   int min_w = 0, min_h = 0;  // smallest table
   double coverage = 0.6;
   std::optional<detail::ChainParams> chain;  // dash chaining, if on
+  int fill_gap = 2;  // longest chain gap filled in the line mask (dash_fill_gap_mm)
   int thin = 3;    // thickest dash of a broken line (~0.8 mm)
   int anchor = 2;  // a chained line's ends lie this close to a crossing line (~1 mm)
 
@@ -76,6 +77,7 @@ struct Scale {
     min_h = px(o.min_table_height_mm, 1);
     coverage = o.min_segment_coverage;
     thin = px(0.8, 3);
+    fill_gap = px(o.dash_fill_gap_mm, 2);
     anchor = px(1.0, 2);
     if (o.chain_min_mm > 0)
       chain = detail::ChainParams{px(o.dash_min_mm, 3), bridge, px(o.dash_max_gap_mm, 2),
@@ -298,7 +300,8 @@ std::vector<int> unused_edges(const std::vector<GridCell>& cells, int n_edges, b
 // Analyzes one candidate table: `h` and `v` are the line masks restricted to
 // one connected component, in the frame of its bounding box whose top-left is
 // `origin` on the page. On success also returns the kept line pixels.
-std::optional<Grid> analyze(const cv::Mat& h, const cv::Mat& v, const cv::Mat& ink, cv::Point origin,
+std::optional<Grid> analyze(const cv::Mat& h, const cv::Mat& v, const cv::Mat& ev_h, const cv::Mat& ev_v,
+                            const cv::Mat& ink, cv::Point origin,
                             const Scale& s, cv::Mat& kept_h, cv::Mat& kept_v) {
   cv::Mat h_labels, v_labels;
   const std::vector<Piece> h_pieces = pieces_of(h, true, s, h_labels);
@@ -314,7 +317,9 @@ std::optional<Grid> analyze(const cv::Mat& h, const cv::Mat& v, const cv::Mat& i
   close_open_sides(rows, cols, s);
   close_open_sides(cols, real_rows, s);
 
-  Evidence h_ev{thin_h, {}}, v_ev{thin_v, {}};
+  Evidence h_ev, v_ev;  // thin pieces, with long chain gaps left open
+  cv::bitwise_and(thin_h, ev_h, h_ev.lines);
+  cv::bitwise_and(thin_v, ev_v, v_ev.lines);
   if (s.faint_len > 0) {
     h_ev.faint = detail::long_horizontal_runs(ink, s.faint_len, s.bridge);
     v_ev.faint = detail::long_vertical_runs(ink, s.faint_len, s.bridge);
@@ -431,15 +436,18 @@ cv::Mat anchored_chains(const cv::Mat& chains, const cv::Mat& crossing, bool hor
 // by detail::chained_*_runs, and kept only when they meet two crossing lines
 // (plain or chained): a ruling line runs between borders, a row of 一-like
 // strokes inside a cell or in running text does not.
-void add_chained_lines(const cv::Mat& ink, const Scale& s, cv::Mat& h, cv::Mat& v) {
+// `max_gap` is the chaining gap in pixels (ChainParams::max_gap).
+void add_chained_lines(const cv::Mat& ink, const Scale& s, int max_gap, cv::Mat& h, cv::Mat& v) {
+  detail::ChainParams p = *s.chain;
+  p.max_gap = max_gap;
   // Unbridged runs are ink, so removing them from the ink is an exclusive or.
   cv::Mat no_v, no_h;
   cv::bitwise_xor(ink, detail::long_vertical_runs(ink, s.thin + 1, 0), no_v);
   cv::bitwise_xor(ink, detail::long_horizontal_runs(ink, s.thin + 1, 0), no_h);
   const cv::Mat thh = detail::thin_components(no_v, true, s.thin);
-  const cv::Mat hc = detail::chained_horizontal_runs(thh, *s.chain);
+  const cv::Mat hc = detail::chained_horizontal_runs(thh, p);
   const cv::Mat thv = detail::thin_components(no_h, false, s.thin);
-  const cv::Mat vc = detail::chained_vertical_runs(thv, *s.chain);
+  const cv::Mat vc = detail::chained_vertical_runs(thv, p);
   cv::Mat all_h, all_v;
   cv::bitwise_or(h, hc, all_h);
   cv::bitwise_or(v, vc, all_v);
@@ -453,7 +461,14 @@ Detection run(const Image& binary, double dpi, const Options& options) {
   cv::compare(as_mat(binary), 127, ink, cv::CMP_GT);
   cv::Mat h = detail::long_horizontal_runs(ink, s.min_h_len, s.bridge);
   cv::Mat v = detail::long_vertical_runs(ink, s.min_v_len, s.bridge);
-  if (s.chain) add_chained_lines(ink, s, h, v);
+  // Lines for placing lattice edges (h, v: chains with long gaps) and for
+  // segment coverage (ev_h, ev_v: chains with short gaps only), see
+  // Options::dash_fill_gap_mm.
+  cv::Mat ev_h = h.clone(), ev_v = v.clone();
+  if (s.chain) {
+    add_chained_lines(ink, s, s.chain->max_gap, h, v);
+    add_chained_lines(ink, s, s.fill_gap, ev_h, ev_v);
+  }
 
   cv::Mat joined;
   cv::bitwise_or(h, v, joined);
@@ -483,7 +498,10 @@ Detection run(const Image& binary, double dpi, const Options& options) {
     cv::Mat th, tv, kept_h, kept_v;
     cv::bitwise_and(h(box), component, th);
     cv::bitwise_and(v(box), component, tv);
-    std::optional<Grid> grid = analyze(th, tv, ink(box), box.tl(), s, kept_h, kept_v);
+    cv::Mat eh, ev;
+    cv::bitwise_and(ev_h(box), component, eh);
+    cv::bitwise_and(ev_v(box), component, ev);
+    std::optional<Grid> grid = analyze(th, tv, eh, ev, ink(box), box.tl(), s, kept_h, kept_v);
     if (!grid) continue;
     cv::Mat roi = line_mask(box);
     cv::bitwise_or(roi, kept_h, roi);

@@ -38,9 +38,14 @@ struct Options {
   // dashes): collinear ink runs of at least dash_min_mm, separated by gaps
   // of at most dash_max_gap_mm, are chained into one line when the chain
   // spans at least chain_min_mm and is at least chain_min_fill inked.
-  // chain_min_mm = 0 turns chaining off.
+  // chain_min_mm = 0 turns chaining off. Only gaps up to dash_fill_gap_mm
+  // are filled in the line mask; longer ones stay open and are judged per
+  // lattice segment (a chain may run through a short merged row, whose
+  // absent segment must stay absent). Faded rules of rough scans binarize
+  // with gaps of up to ~7 mm (sangong: a whole column rule was lost at 5).
   double dash_min_mm = 1.5;
-  double dash_max_gap_mm = 5.0;
+  double dash_max_gap_mm = 8.0;
+  double dash_fill_gap_mm = 5.0;
   double chain_min_mm = 20.0;
   double chain_min_fill = 0.6;
 };

@@ -211,3 +211,35 @@ TEST(GridDetect, RulePieceInABreakStillSeparatesCells) {
 
 }  // namespace
 }  // namespace scantab::grid
+
+namespace scantab::grid {
+namespace {
+
+// Regression (sangong, rough profile): a faded column rule binarized into
+// pieces separated by gaps a little over 5 mm. No piece is anchored at both
+// ends and no chain with 5 mm gaps reaches chain_min_mm, so the whole column
+// was lost. Chained with longer gaps it places the lattice edge; the pieces
+// themselves (not the long gaps) then show which segments are ruled.
+TEST(GridDetect, FadedRuleWithLongBreaksKeepsItsColumn) {
+  const double dpi = 200;
+  Image page = blank_page(dpi);
+  DrawStyle style;
+  style.thickness = 1;
+  const testing::Layout layout = testing::plain_layout(6, 4);
+  const auto expected = draw_table(page, dpi, layout, style);
+  const int x = px(layout.x_mm + 40, dpi);  // first interior column rule
+  for (int r : {2, 4}) {                      // 5.5 mm breaks centred on row rules 2 and 4
+    const double y = layout.y_mm + 8 * r;
+    break_vertical(page, x, 2, px(y - 2.75, dpi), px(y + 2.75, dpi));
+  }
+  const Detection d = detect(page, dpi);
+  ASSERT_EQ(d.tables.size(), 1u);
+  EXPECT_EQ(spans(d.tables[0].cells), spans(expected));
+  Options short_gaps;  // chaining only as far as the gaps it fills: the column is lost
+  short_gaps.dash_max_gap_mm = short_gaps.dash_fill_gap_mm;
+  const Detection lost = detect(page, dpi, short_gaps);
+  EXPECT_FALSE(lost.tables.size() == 1 && spans(lost.tables[0].cells) == spans(expected));
+}
+
+}  // namespace
+}  // namespace scantab::grid
