@@ -54,7 +54,7 @@ struct Scale {
   int min_w = 0, min_h = 0;  // smallest table
   double coverage = 0.6;
   std::optional<detail::ChainParams> chain;  // dash chaining, if on
-  int fill_gap = 2;  // longest chain gap filled in the line mask (dash_fill_gap_mm)
+  int fill_gap = 2;  // chaining gap of the coverage evidence (dash_fill_gap_mm)
   int thin = 3;    // thickest dash of a broken line (~0.8 mm)
   int anchor = 2;  // a chained line's ends lie this close to a crossing line (~1 mm)
 

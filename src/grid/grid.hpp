@@ -38,11 +38,12 @@ struct Options {
   // dashes): collinear ink runs of at least dash_min_mm, separated by gaps
   // of at most dash_max_gap_mm, are chained into one line when the chain
   // spans at least chain_min_mm and is at least chain_min_fill inked.
-  // chain_min_mm = 0 turns chaining off. Only gaps up to dash_fill_gap_mm
-  // are filled in the line mask; longer ones stay open and are judged per
-  // lattice segment (a chain may run through a short merged row, whose
-  // absent segment must stay absent). Faded rules of rough scans binarize
-  // with gaps of up to ~7 mm (sangong: a whole column rule was lost at 5).
+  // chain_min_mm = 0 turns chaining off. Such chains place lattice edges;
+  // segment coverage counts only chains whose gaps are at most
+  // dash_fill_gap_mm (a long-gap chain may run through a short merged row and
+  // pick up glyph strokes there, whose absent segment must stay absent).
+  // Faded rules of rough scans binarize with gaps of up to ~7 mm (sangong: a
+  // whole column rule was lost with 5 mm).
   double dash_min_mm = 1.5;
   double dash_max_gap_mm = 8.0;
   double dash_fill_gap_mm = 5.0;
