@@ -243,3 +243,31 @@ TEST(GridDetect, FadedRuleWithLongBreaksKeepsItsColumn) {
 
 }  // namespace
 }  // namespace scantab::grid
+
+namespace scantab::grid {
+namespace {
+
+// Regression (hebei_general_expenditure, empty_tables, rough profile): the
+// dashed column rules of a two-row table are under 20 mm long; chains had to
+// be 20 mm, so the column rules were lost.
+TEST(GridDetect, DashedRulesOfATwoRowTable) {
+  const double dpi = 200;
+  Image page = blank_page(dpi);
+  DrawStyle style;
+  style.thickness = 1;
+  style.gap_every_mm = 4;  // 2.8 mm dashes: shorter than any plain line piece
+  style.gap_px = px(1.2, dpi);
+  testing::Layout layout = testing::plain_layout(2, 4);
+  layout.row_heights = {9, 9};  // column rules 18 mm long
+  const auto expected = draw_table(page, dpi, layout, style);
+  const Detection d = detect(page, dpi);
+  ASSERT_EQ(d.tables.size(), 1u);
+  EXPECT_EQ(spans(d.tables[0].cells), spans(expected));
+  Options long_chains;
+  long_chains.chain_min_mm = 20;
+  const Detection lost = detect(page, dpi, long_chains);
+  EXPECT_FALSE(lost.tables.size() == 1 && spans(lost.tables[0].cells) == spans(expected));
+}
+
+}  // namespace
+}  // namespace scantab::grid
