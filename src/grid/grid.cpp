@@ -49,11 +49,13 @@ struct Scale {
   int faint_len = 0;      // shortest dash of a faded line counted as evidence (~1.5 mm)
   int near = 1;           // how close to an edge such dashes must lie (~0.4 mm)
   int max_gap = 2;        // a collinear piece this close continues a broken line (~2 mm)
+  int break_gap = 2;      // longest break inside a ruled segment (~6 mm), see measure()
   int open_side = 0;      // lines overshooting the outermost crossing line by
                           // this much mean an open (unruled) table side (~3 mm)
   int min_w = 0, min_h = 0;  // smallest table
   double coverage = 0.6;
   std::optional<detail::ChainParams> chain;  // dash chaining, if on
+  int fill_gap = 2;  // chaining gap of the coverage evidence (dash_fill_gap_mm)
   int thin = 3;    // thickest dash of a broken line (~0.8 mm)
   int anchor = 2;  // a chained line's ends lie this close to a crossing line (~1 mm)
 
@@ -71,10 +73,12 @@ struct Scale {
     faint_len = o.faint_dash_mm > 0 ? px(o.faint_dash_mm, 2) : 0;
     near = px(0.4, 1);
     open_side = px(3.0, 4);
+    break_gap = px(6.0, 4);
     min_w = px(o.min_table_width_mm, 1);
     min_h = px(o.min_table_height_mm, 1);
     coverage = o.min_segment_coverage;
     thin = px(0.8, 3);
+    fill_gap = px(o.dash_fill_gap_mm, 2);
     anchor = px(1.0, 2);
     if (o.chain_min_mm > 0)
       chain = detail::ChainParams{px(o.dash_min_mm, 3), bridge, px(o.dash_max_gap_mm, 2),
@@ -138,15 +142,18 @@ bool anchored(const cv::Mat& other, const cv::Mat& labels, int own, bool horizon
 // Keeps pieces that are long, or anchored at both ends (see anchored());
 // writes the kept pieces into `kept` (255) and returns their measurements.
 // This drops a dash or a character stroke glued to one ruling line, while a
-// short real segment (between two crossing lines) survives.
+// short real segment (between two crossing lines) survives. `thin` receives
+// every piece not too thick, kept or not (see Evidence).
 std::vector<LineSeg> keep_pieces(const std::vector<Piece>& pieces, const cv::Mat& labels,
-                                 const cv::Mat& other, bool horizontal, const Scale& s, cv::Mat& kept) {
+                                 const cv::Mat& other, bool horizontal, const Scale& s, cv::Mat& kept,
+                                 cv::Mat& thin) {
   int max_label = 0;
   for (const Piece& p : pieces) max_label = std::max(max_label, p.label);
-  std::vector<std::uint8_t> keep_label(std::size_t(max_label) + 1, 0);
+  std::vector<std::uint8_t> keep_label(std::size_t(max_label) + 1, 0), thin_label(keep_label);
   std::vector<LineSeg> out;
   for (const Piece& p : pieces) {
     const LineSeg& g = p.seg;
+    thin_label[p.label] = 255;
     const bool is_long = g.end - g.start + 1 >= s.long_len;
     if (!is_long &&
         !(anchored(other, labels, p.label, horizontal, g.start, g.across, -1, s.tol, s.max_gap) &&
@@ -156,11 +163,12 @@ std::vector<LineSeg> keep_pieces(const std::vector<Piece>& pieces, const cv::Mat
     out.push_back(g);
   }
   kept = cv::Mat::zeros(labels.size(), CV_8UC1);
+  thin = cv::Mat::zeros(labels.size(), CV_8UC1);
   for (int y = 0; y < labels.rows; ++y) {
     const int* l = labels.ptr<int>(y);
-    std::uint8_t* k = kept.ptr<std::uint8_t>(y);
+    std::uint8_t *k = kept.ptr<std::uint8_t>(y), *t = thin.ptr<std::uint8_t>(y);
     for (int x = 0; x < labels.cols; ++x)
-      if (l[x] > 0 && l[x] <= max_label) k[x] = keep_label[l[x]];
+      if (l[x] > 0 && l[x] <= max_label) k[x] = keep_label[l[x]], t[x] = thin_label[l[x]];
   }
   return out;
 }
@@ -211,38 +219,60 @@ cv::Mat band_profile(const cv::Mat& mask, bool horizontal, int a0, int a1) {
   return profile.reshape(1, 1);
 }
 
-// Line masks of one direction within a table: `lines` are the accepted
-// ruling-line pixels; `faint` are shorter ink runs (dashes of a faded or
-// broken line) that count as evidence only very close to a lattice edge.
+// Line masks of one direction within a table: `lines` are the ruling-line
+// pieces (at least min_*_line_mm long, not over-thick), anchored or not: a
+// piece of a broken line whose end lies in a break (so keep_pieces did not
+// keep it for placing edges) still shows that the segment it lies on is
+// ruled; `faint` are shorter ink runs (dashes of a faded or broken line)
+// that count as evidence only very close to a lattice edge.
 struct Evidence {
   cv::Mat lines, faint;
 };
+
+// Fills the gaps of a 0/1 profile that have ink on both sides within
+// [lo, hi] and are at most `max_gap` long.
+void bridge_gaps(std::vector<std::uint8_t>& ink, int lo, int hi, int max_gap) {
+  int last = -1;  // last inked position seen
+  for (int k = lo; k <= hi; ++k) {
+    if (!ink[k]) continue;
+    if (last >= 0 && k - last - 1 <= max_gap) std::fill(ink.begin() + last + 1, ink.begin() + k, 1);
+    last = k;
+  }
+}
 
 // Coverage of every segment of `edges` (lines of this direction) between
 // consecutive `crossing` edges. Line pixels count within +-tol of an edge's
 // pixel extent (slight residual skew, a line drawn off its cluster centre);
 // faint runs only within +-near, so that text beside a line does not count.
+// Breaks of a broken or faded rule (synthetic rough scans: up to ~4.5 mm;
+// often right at a crossing) are bridged first when they have line ink on
+// both sides (the crossing node included) and are at most break_gap and
+// under 3/4 of the segment long: an absent segment (a merged cell) has no
+// line ink along it at all, so its gap is the whole segment.
 std::vector<std::vector<double>> measure(const Evidence& ev, bool horizontal,
                                          const std::vector<Edge>& edges,
                                          const std::vector<Edge>& crossing, const Scale& s) {
   const int margin = s.tol / 2;
   std::vector<std::vector<double>> cov(edges.size());
-  std::vector<int> prefix;
   for (std::size_t i = 0; i < edges.size(); ++i) {
     cv::Mat profile = band_profile(ev.lines, horizontal, edges[i].lo - s.tol, edges[i].hi + s.tol);
     if (!ev.faint.empty())
       cv::bitwise_or(profile, band_profile(ev.faint, horizontal, edges[i].lo - s.near, edges[i].hi + s.near), profile);
-    prefix.assign(std::size_t(profile.cols) + 1, 0);
-    for (int k = 0; k < profile.cols; ++k) prefix[k + 1] = prefix[k] + (profile.at<std::uint8_t>(0, k) ? 1 : 0);
+    std::vector<std::uint8_t> ink(std::size_t(profile.cols));
+    for (int k = 0; k < profile.cols; ++k) ink[k] = profile.at<std::uint8_t>(0, k) ? 1 : 0;
     for (std::size_t j = 0; j + 1 < crossing.size(); ++j) {
       int b0 = crossing[j].hi + 1, b1 = crossing[j + 1].lo - 1;  // inside the crossing lines
+      std::vector<std::uint8_t> seg = ink;
+      const int n0 = std::max(0, crossing[j].lo - s.tol), n1 = std::min(profile.cols - 1, crossing[j + 1].hi + s.tol);
+      if (n0 <= n1) bridge_gaps(seg, n0, n1, std::min(s.break_gap, (b1 - b0 + 1) * 3 / 4 - 1));
       if (b1 - b0 + 1 > 2 * margin + 2) {
         b0 += margin;
         b1 -= margin;
       }
       b0 = std::max(b0, 0);
       b1 = std::min(b1, profile.cols - 1);
-      cov[i].push_back(b1 < b0 ? 0.0 : double(prefix[b1 + 1] - prefix[b0]) / (b1 - b0 + 1));
+      const long inked = b1 < b0 ? 0 : std::count(seg.begin() + b0, seg.begin() + b1 + 1, std::uint8_t{1});
+      cov[i].push_back(b1 < b0 ? 0.0 : double(inked) / (b1 - b0 + 1));
     }
   }
   return cov;
@@ -271,13 +301,15 @@ std::vector<int> unused_edges(const std::vector<GridCell>& cells, int n_edges, b
 // Analyzes one candidate table: `h` and `v` are the line masks restricted to
 // one connected component, in the frame of its bounding box whose top-left is
 // `origin` on the page. On success also returns the kept line pixels.
-std::optional<Grid> analyze(const cv::Mat& h, const cv::Mat& v, const cv::Mat& ink, cv::Point origin,
+std::optional<Grid> analyze(const cv::Mat& h, const cv::Mat& v, const cv::Mat& ev_h, const cv::Mat& ev_v,
+                            const cv::Mat& ink, cv::Point origin,
                             const Scale& s, cv::Mat& kept_h, cv::Mat& kept_v) {
   cv::Mat h_labels, v_labels;
   const std::vector<Piece> h_pieces = pieces_of(h, true, s, h_labels);
   const std::vector<Piece> v_pieces = pieces_of(v, false, s, v_labels);
-  const std::vector<LineSeg> h_segs = keep_pieces(h_pieces, h_labels, v, true, s, kept_h);
-  const std::vector<LineSeg> v_segs = keep_pieces(v_pieces, v_labels, h, false, s, kept_v);
+  cv::Mat thin_h, thin_v;
+  const std::vector<LineSeg> h_segs = keep_pieces(h_pieces, h_labels, v, true, s, kept_h, thin_h);
+  const std::vector<LineSeg> v_segs = keep_pieces(v_pieces, v_labels, h, false, s, kept_v, thin_v);
 
   std::vector<Edge> rows = detail::cluster_lines(h_segs, s.tol);
   std::vector<Edge> cols = detail::cluster_lines(v_segs, s.tol);
@@ -286,7 +318,9 @@ std::optional<Grid> analyze(const cv::Mat& h, const cv::Mat& v, const cv::Mat& i
   close_open_sides(rows, cols, s);
   close_open_sides(cols, real_rows, s);
 
-  Evidence h_ev{kept_h, {}}, v_ev{kept_v, {}};
+  Evidence h_ev, v_ev;  // thin pieces, with long chain gaps left open
+  cv::bitwise_and(thin_h, ev_h, h_ev.lines);
+  cv::bitwise_and(thin_v, ev_v, v_ev.lines);
   if (s.faint_len > 0) {
     h_ev.faint = detail::long_horizontal_runs(ink, s.faint_len, s.bridge);
     v_ev.faint = detail::long_vertical_runs(ink, s.faint_len, s.bridge);
@@ -405,15 +439,18 @@ cv::Mat anchored_chains(const cv::Mat& chains, const cv::Mat& crossing, bool hor
 // by detail::chained_*_runs, and kept only when they meet two crossing lines
 // (plain or chained): a ruling line runs between borders, a row of 一-like
 // strokes inside a cell or in running text does not.
-void add_chained_lines(const cv::Mat& ink, const Scale& s, cv::Mat& h, cv::Mat& v) {
+// `max_gap` is the chaining gap in pixels (ChainParams::max_gap).
+void add_chained_lines(const cv::Mat& ink, const Scale& s, int max_gap, cv::Mat& h, cv::Mat& v) {
+  detail::ChainParams p = *s.chain;
+  p.max_gap = max_gap;
   // Unbridged runs are ink, so removing them from the ink is an exclusive or.
   cv::Mat no_v, no_h;
   cv::bitwise_xor(ink, detail::long_vertical_runs(ink, s.thin + 1, 0), no_v);
   cv::bitwise_xor(ink, detail::long_horizontal_runs(ink, s.thin + 1, 0), no_h);
   const cv::Mat thh = detail::thin_components(no_v, true, s.thin);
-  const cv::Mat hc = detail::chained_horizontal_runs(thh, *s.chain);
+  const cv::Mat hc = detail::chained_horizontal_runs(thh, p);
   const cv::Mat thv = detail::thin_components(no_h, false, s.thin);
-  const cv::Mat vc = detail::chained_vertical_runs(thv, *s.chain);
+  const cv::Mat vc = detail::chained_vertical_runs(thv, p);
   cv::Mat all_h, all_v;
   cv::bitwise_or(h, hc, all_h);
   cv::bitwise_or(v, vc, all_v);
@@ -427,7 +464,14 @@ Detection run(const Image& binary, double dpi, const Options& options) {
   cv::compare(as_mat(binary), 127, ink, cv::CMP_GT);
   cv::Mat h = detail::long_horizontal_runs(ink, s.min_h_len, s.bridge);
   cv::Mat v = detail::long_vertical_runs(ink, s.min_v_len, s.bridge);
-  if (s.chain) add_chained_lines(ink, s, h, v);
+  // Lines for placing lattice edges (h, v: chains with long gaps) and for
+  // segment coverage (ev_h, ev_v: chains with short gaps only), see
+  // Options::dash_fill_gap_mm.
+  cv::Mat ev_h = h.clone(), ev_v = v.clone();
+  if (s.chain) {
+    add_chained_lines(ink, s, s.chain->max_gap, h, v);
+    add_chained_lines(ink, s, s.fill_gap, ev_h, ev_v);
+  }
 
   cv::Mat joined;
   cv::bitwise_or(h, v, joined);
@@ -457,7 +501,10 @@ Detection run(const Image& binary, double dpi, const Options& options) {
     cv::Mat th, tv, kept_h, kept_v;
     cv::bitwise_and(h(box), component, th);
     cv::bitwise_and(v(box), component, tv);
-    std::optional<Grid> grid = analyze(th, tv, ink(box), box.tl(), s, kept_h, kept_v);
+    cv::Mat eh, ev;
+    cv::bitwise_and(ev_h(box), component, eh);
+    cv::bitwise_and(ev_v(box), component, ev);
+    std::optional<Grid> grid = analyze(th, tv, eh, ev, ink(box), box.tl(), s, kept_h, kept_v);
     if (!grid) continue;
     cv::Mat roi = line_mask(box);
     cv::bitwise_or(roi, kept_h, roi);

@@ -38,10 +38,18 @@ struct Options {
   // dashes): collinear ink runs of at least dash_min_mm, separated by gaps
   // of at most dash_max_gap_mm, are chained into one line when the chain
   // spans at least chain_min_mm and is at least chain_min_fill inked.
-  // chain_min_mm = 0 turns chaining off.
+  // chain_min_mm = 0 turns chaining off. Such chains place lattice edges;
+  // segment coverage counts only chains whose gaps are at most
+  // dash_fill_gap_mm (a long-gap chain may run through a short merged row and
+  // pick up glyph strokes there, whose absent segment must stay absent).
+  // Faded rules of rough scans binarize with gaps of up to ~7 mm (sangong: a
+  // whole column rule was lost with 5 mm). chain_min_mm is under the column
+  // rules of a two-row table (2 x 8 mm; 20 mm lost them, 12 mm let a rule
+  // chain on through a merged cell of an office scan).
   double dash_min_mm = 1.5;
-  double dash_max_gap_mm = 5.0;
-  double chain_min_mm = 20.0;
+  double dash_max_gap_mm = 8.0;
+  double dash_fill_gap_mm = 5.0;
+  double chain_min_mm = 15.0;
   double chain_min_fill = 0.6;
 };
 

@@ -12,6 +12,8 @@
 // The window (~4.3 mm, 51 px at 300 dpi) is wider than bold title strokes, so
 // they are not hollowed out.
 //
+// Faint rules: see add_faint_lines (averaging along each axis).
+//
 // Speck removal: connected components whose bounding box is smaller than
 // 1/3 mm in both directions are dropped unless another, larger component lies
 // within 0.6 mm (decimal points and commas next to digits are kept).
@@ -32,13 +34,47 @@ constexpr double kWindowMm = 4.3;
 constexpr double kSpeckMm = 1.0 / 3.0;
 constexpr double kNeighbourMm = 0.6;
 
+// Faint ruling lines that Sauvola breaks into dots (a faded rule under scan
+// noise and JPEG blocking: its per-pixel drop below the paper hovers around
+// the threshold). Along each axis the gray is averaged over kLineAverageMm,
+// which keeps a rule's darkness and averages the noise away; a pixel is
+// marked (255 in `out`, OR-ed in) when that average lies kLineDrop below the
+// local mean `bg`, the averages kLineSideMm to both sides across the rule
+// lie less than half that below it (a thin rule, not a band of text), and
+// the pixel itself is at least half that dark (no smearing past the ink).
+// Bleed-through (a mirrored back page at ~12 % opacity) stays well under
+// kLineDrop.
+constexpr double kLineAverageMm = 2.0;
+constexpr double kLineSideMm = 1.0;
+constexpr double kLineDrop = 0.15;
+
+void add_faint_lines(const cv::Mat& g32, const cv::Mat& bg, double dpi, cv::Mat& out) {
+  const int len = detail::odd_at_least(kLineAverageMm * detail::px_per_mm(dpi), 3);
+  const int side = std::max(1, int(std::lround(kLineSideMm * detail::px_per_mm(dpi))));
+  const cv::Mat strong = bg * (1.0 - kLineDrop), weak = bg * (1.0 - kLineDrop / 2);
+  for (const bool horizontal : {true, false}) {
+    cv::Mat avg;
+    cv::blur(g32, avg, horizontal ? cv::Size(len, 1) : cv::Size(1, len), cv::Point(-1, -1), cv::BORDER_REPLICATE);
+    for (int y = side; y + side < g32.rows; ++y) {
+      const float* a = avg.ptr<float>(y);
+      const float *s = strong.ptr<float>(y), *w = weak.ptr<float>(y), *g = g32.ptr<float>(y);
+      const float* a_before = horizontal ? avg.ptr<float>(y - side) : a - side;
+      const float* a_after = horizontal ? avg.ptr<float>(y + side) : a + side;
+      std::uint8_t* o = out.ptr<std::uint8_t>(y);
+      for (int x = side; x + side < g32.cols; ++x)
+        if (a[x] < s[x] && g[x] < w[x] && a_before[x] >= w[x] && a_after[x] >= w[x]) o[x] = 255;
+    }
+  }
+}
+
 // 255 where gray < Sauvola threshold. The window statistics are computed on
 // a block-averaged copy (blocks of q x q px, q ~ window/12): averaging g and
 // g^2 over blocks keeps the window mean and variance exact up to block
 // alignment, and the smooth threshold surface is interpolated back to full
 // size. This is ~10x cheaper than full-resolution box filters. `out` must be
-// CV_8UC1 of gray's size (it is written in place).
-void sauvola(const cv::Mat& gray, int window, cv::Mat& out) {
+// CV_8UC1 of gray's size (it is written in place). Faint ruling lines are
+// added (add_faint_lines, against the same window mean).
+void sauvola(const cv::Mat& gray, int window, double dpi, cv::Mat& out) {
   cv::Mat g32;
   gray.convertTo(g32, CV_32F);
   const int q = std::max(1, window / 12);
@@ -50,7 +86,7 @@ void sauvola(const cv::Mat& gray, int window, cv::Mat& out) {
     cv::multiply(g32, g32, full);
     cv::resize(full, mean_sq, low, 0, 0, cv::INTER_AREA);
   } else {
-    mean = g32;
+    mean = g32.clone();  // filtered in place below; g32 is still needed
     mean_sq = g32.mul(g32);
   }
   const int w = detail::odd_at_least(double(window) / q, 3);
@@ -64,6 +100,11 @@ void sauvola(const cv::Mat& gray, int window, cv::Mat& out) {
     threshold = full;
   }
   cv::compare(g32, threshold, out, cv::CMP_LT);
+  if (q > 1) {
+    cv::resize(mean, full, gray.size(), 0, 0, cv::INTER_LINEAR);
+    mean = full;
+  }
+  add_faint_lines(g32, mean, dpi, out);
 }
 
 // Clears isolated components smaller than speck_px (bounding box, both
@@ -111,7 +152,7 @@ Image binarize(const Image& gray, double dpi) {
   const int window = detail::odd_at_least(kWindowMm * detail::px_per_mm(dpi), 7);
   Image out(gray.width, gray.height, 1);
   cv::Mat binary = as_mat(out);
-  sauvola(g, window, binary);
+  sauvola(g, window, dpi, binary);
   remove_specks(binary, int(std::lround(kSpeckMm * detail::px_per_mm(dpi))),
                 std::max(1, int(std::lround(kNeighbourMm * detail::px_per_mm(dpi)))));
   return out;

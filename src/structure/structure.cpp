@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <optional>
 #include <regex>
 
@@ -42,6 +43,52 @@ std::vector<std::pair<int, int>> runs(const std::vector<int>& profile, int bridg
 bool is_ink(const Image& binary, const Image& line_mask, int x, int y) {
   if (binary.row(y)[x] == 0) return false;
   return line_mask.empty() || line_mask.row(y)[x] == 0;
+}
+
+// Specks: ink components at most this big (mm) both ways are scan noise
+// (dust, speckle, JPEG blotches), not text; a 9 pt CJK glyph is ~3 mm and
+// even a full stop or 、 joined to nothing is rarely bigger than 0.6 mm.
+constexpr double kSpeckMm = 0.6;
+
+// The ink of `r` (row-major, r.width x r.height, 1 = ink) without ruling-line
+// pixels and without 8-connected components whose bounding box is at most
+// `speck` pixels wide and tall. On a speckled scan the specks otherwise glue
+// every row of a caption region into one over-tall band (its lines lost) or
+// make a text line of their own (OCR reads it as 全全).
+std::vector<std::uint8_t> ink_without_specks(const Image& binary, const Image& line_mask, const Rect& r, int speck) {
+  std::vector<std::uint8_t> ink(std::size_t(r.width) * r.height, 0);
+  for (int y = 0; y < r.height; ++y)
+    for (int x = 0; x < r.width; ++x) ink[std::size_t(y) * r.width + x] = is_ink(binary, line_mask, r.x + x, r.y + y);
+  std::vector<int> stack, component;
+  for (std::size_t start = 0; start < ink.size(); ++start) {
+    if (ink[start] != 1) continue;
+    // Flood fill, marking visited pixels 2; the component is remembered to be erased.
+    int x0 = int(start % r.width), x1 = x0, y0 = int(start / r.width), y1 = y0;
+    stack.assign(1, int(start));
+    component.clear();
+    ink[start] = 2;
+    while (!stack.empty()) {
+      const int p = stack.back();
+      stack.pop_back();
+      component.push_back(p);
+      const int px = p % r.width, py = p / r.width;
+      x0 = std::min(x0, px), x1 = std::max(x1, px), y0 = std::min(y0, py), y1 = std::max(y1, py);
+      for (int dy = -1; dy <= 1; ++dy)
+        for (int dx = -1; dx <= 1; ++dx) {
+          const int nx = px + dx, ny = py + dy;
+          if (nx < 0 || ny < 0 || nx >= r.width || ny >= r.height) continue;
+          std::uint8_t& n = ink[std::size_t(ny) * r.width + nx];
+          if (n == 1) {
+            n = 2;
+            stack.push_back(ny * r.width + nx);
+          }
+        }
+    }
+    if (x1 - x0 + 1 <= speck && y1 - y0 + 1 <= speck)
+      for (int p : component) ink[p] = 3;  // a speck
+  }
+  for (std::uint8_t& v : ink) v = v == 2;
+  return ink;
 }
 
 // "<label><separator><value>": OCR often reads the full-width colon as a
@@ -96,10 +143,13 @@ std::vector<Rect> find_text_segments(const Image& binary, const Image& line_mask
   std::vector<Rect> out;
   Rect r = intersect(region, Rect{0, 0, binary.width, binary.height});
   if (r.empty()) return out;
+  // Ink of the region (1 = ink) without ruling-line pixels and without specks.
+  const std::vector<std::uint8_t> ink = ink_without_specks(binary, line_mask, r, mm_to_px(kSpeckMm, dpi));
+  auto at = [&](int x, int y) { return ink[std::size_t(y) * r.width + x] != 0; };
   // Row profile: ink pixels per row.
   std::vector<int> row_ink(r.height, 0);
   for (int y = 0; y < r.height; ++y)
-    for (int x = 0; x < r.width; ++x) row_ink[y] += is_ink(binary, line_mask, r.x + x, r.y + y) ? 1 : 0;
+    for (int x = 0; x < r.width; ++x) row_ink[y] += at(x, y) ? 1 : 0;
   // Rows with only a pixel or two of ink are noise, not text.
   const int min_row_ink = std::max(2, mm_to_px(0.3, dpi));
   for (int& v : row_ink) v = v >= min_row_ink ? v : 0;
@@ -113,13 +163,13 @@ std::vector<Rect> find_text_segments(const Image& binary, const Image& line_mask
     if ((y0 == 0 && r.y > 0) || (y1 == r.height && r.bottom() < binary.height)) continue;
     std::vector<int> col_ink(r.width, 0);
     for (int y = y0; y < y1; ++y)
-      for (int x = 0; x < r.width; ++x) col_ink[x] += is_ink(binary, line_mask, r.x + x, r.y + y) ? 1 : 0;
+      for (int x = 0; x < r.width; ++x) col_ink[x] += at(x, y) ? 1 : 0;
     for (auto [x0, x1] : runs(col_ink, mm_to_px(gap_mm, dpi))) {
       // Tighten vertically to this segment's ink.
       int top = y1, bottom = y0;
       for (int y = y0; y < y1; ++y)
         for (int x = x0; x < x1; ++x)
-          if (is_ink(binary, line_mask, r.x + x, r.y + y)) {
+          if (at(x, y)) {
             top = std::min(top, y);
             bottom = std::max(bottom, y + 1);
             break;

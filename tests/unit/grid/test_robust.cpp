@@ -175,3 +175,99 @@ TEST(GridDetect, GraySealOverGridKeepsStructure) {
 
 }  // namespace
 }  // namespace scantab::grid
+
+namespace scantab::grid {
+namespace {
+
+// Erases the pixels of a vertical ruling line drawn at column x (thickness t)
+// from y0 to y1 (exclusive).
+void break_vertical(Image& page, int x, int t, int y0, int y1) {
+  cv::Mat m = as_mat(page);
+  m(cv::Rect(x - t, y0, 3 * t, y1 - y0)).setTo(0);
+}
+
+// Regression (project_carryover, rough profile): a column rule broken for
+// 5 mm just below a row rule (too long a gap to chain) leaves a piece whose
+// top end is anchored by nothing. keep_pieces rightly does not place lattice
+// edges from it, but it still shows that the segments it lies on are ruled,
+// and the break itself (line ink on both sides, most of the segment) is a
+// break, not an absent segment: the cells on either side must not merge.
+TEST(GridDetect, RulePieceInABreakStillSeparatesCells) {
+  const double dpi = 200;
+  Image page = blank_page(dpi);
+  DrawStyle style;
+  style.thickness = 1;
+  const testing::Layout layout = testing::plain_layout(6, 4);
+  const auto expected = draw_table(page, dpi, layout);
+  const int x = px(layout.x_mm + 40, dpi);  // first interior column rule
+  for (int r : {1, 3}) {                      // 5.3 mm breaks below row rules 1 and 3
+    const int y = px(layout.y_mm + 8 * r, dpi);
+    break_vertical(page, x, 2, y + 2, y + px(5.3, dpi));
+  }
+  const Detection d = detect(page, dpi);
+  ASSERT_EQ(d.tables.size(), 1u);
+  EXPECT_EQ(spans(d.tables[0].cells), spans(expected));
+}
+
+}  // namespace
+}  // namespace scantab::grid
+
+namespace scantab::grid {
+namespace {
+
+// Regression (sangong, rough profile): a faded column rule binarized into
+// pieces separated by gaps a little over 5 mm. No piece is anchored at both
+// ends and no chain with 5 mm gaps reaches chain_min_mm, so the whole column
+// was lost. Chained with longer gaps it places the lattice edge; the pieces
+// themselves (not the long gaps) then show which segments are ruled.
+TEST(GridDetect, FadedRuleWithLongBreaksKeepsItsColumn) {
+  const double dpi = 200;
+  Image page = blank_page(dpi);
+  DrawStyle style;
+  style.thickness = 1;
+  const testing::Layout layout = testing::plain_layout(6, 4);
+  const auto expected = draw_table(page, dpi, layout, style);
+  const int x = px(layout.x_mm + 40, dpi);  // first interior column rule
+  for (int r : {2, 4}) {                      // 5.5 mm breaks centred on row rules 2 and 4
+    const double y = layout.y_mm + 8 * r;
+    break_vertical(page, x, 2, px(y - 2.75, dpi), px(y + 2.75, dpi));
+  }
+  const Detection d = detect(page, dpi);
+  ASSERT_EQ(d.tables.size(), 1u);
+  EXPECT_EQ(spans(d.tables[0].cells), spans(expected));
+  Options short_gaps;  // chaining only as far as the gaps it fills: the column is lost
+  short_gaps.dash_max_gap_mm = short_gaps.dash_fill_gap_mm;
+  const Detection lost = detect(page, dpi, short_gaps);
+  EXPECT_FALSE(lost.tables.size() == 1 && spans(lost.tables[0].cells) == spans(expected));
+}
+
+}  // namespace
+}  // namespace scantab::grid
+
+namespace scantab::grid {
+namespace {
+
+// Regression (hebei_general_expenditure, empty_tables, rough profile): the
+// dashed column rules of a two-row table are under 20 mm long; chains had to
+// be 20 mm, so the column rules were lost.
+TEST(GridDetect, DashedRulesOfATwoRowTable) {
+  const double dpi = 200;
+  Image page = blank_page(dpi);
+  DrawStyle style;
+  style.thickness = 1;
+  style.gap_every_mm = 4;  // 2.8 mm dashes: shorter than any plain line piece
+  style.gap_px = px(1.2, dpi);
+  testing::Layout layout = testing::plain_layout(2, 4);
+  layout.row_heights = {9, 9};  // column rules 18 mm long
+  const auto expected = draw_table(page, dpi, layout, style);
+  const Detection d = detect(page, dpi);
+  ASSERT_EQ(d.tables.size(), 1u);
+  EXPECT_EQ(spans(d.tables[0].cells), spans(expected));
+  Options long_chains;
+  long_chains.chain_min_mm = 20;
+  const Detection lost = detect(page, dpi, long_chains);
+  EXPECT_FALSE(lost.tables.size() == 1 && spans(lost.tables[0].cells) == spans(expected));
+}
+
+}  // namespace
+}  // namespace scantab::grid

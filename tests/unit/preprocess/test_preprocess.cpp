@@ -279,6 +279,40 @@ TEST(preprocess_binarize, FaintLineSurvivesADeskewRotation) {
   EXPECT_LT(cv::countNonZero(b), 3 * 1000);
 }
 
+// Regression (rough profile: sangong, empty_tables): a faded rule under
+// heavy noise sits right at the per-pixel Sauvola threshold and binarized
+// into sparse dots, too broken to chain. Averaged along the rule its
+// darkness shows: the rule comes back nearly whole, while a bleed-through
+// line (a mirrored back page, ~8 % darker than the paper) and the noise stay
+// background, and a text-like dark band is not widened.
+TEST(preprocess_binarize, FadedRuleUnderHeavyNoiseIsRecovered) {
+  cv::Mat page(800, 1200, CV_8UC1, cv::Scalar(232));
+  cv::line(page, {100, 300}, {1100, 300}, 186, 1);  // faded rule: 20 % below the paper
+  cv::line(page, {600, 50}, {600, 750}, 186, 1);
+  cv::line(page, {100, 500}, {1100, 500}, 214, 1);  // bleed-through: 8 % below
+  cv::rectangle(page, cv::Rect(100, 620, 1000, 30), 120, cv::FILLED);  // a dark band
+  cv::Mat noise(page.size(), CV_16SC1), g16;
+  cv::theRNG().state = 4;  // the same noise whichever tests ran before
+  cv::randn(noise, 0, 14);
+  page.convertTo(g16, CV_16SC1);
+  g16 += noise;
+  g16.convertTo(page, CV_8UC1);
+  const Image binary = binarize(to_image(page), 200);
+  const cv::Mat b = as_mat(binary);
+  auto covered_columns = [&](int y) {
+    int n = 0;
+    for (int x = 110; x < 1090; ++x) n += cv::countNonZero(b(cv::Rect(x, y - 1, 1, 3))) > 0;
+    return n / 980.0;
+  };
+  EXPECT_GT(covered_columns(300), 0.95);  // without the faint-line pass: 0.85
+  int rows_covered = 0;
+  for (int y = 60; y < 740; ++y) rows_covered += cv::countNonZero(b(cv::Rect(599, y, 3, 1))) > 0;
+  EXPECT_GT(rows_covered, 0.92 * 680);  // without: 0.83
+  EXPECT_LT(covered_columns(500), 0.2);
+  EXPECT_LT(ink_fraction(binary, {100, 80, 450, 180}), 0.002);  // noise only
+  EXPECT_LE(cv::countNonZero(b(cv::Rect(100, 600, 450, 15))), 5);  // the band is not widened
+}
+
 TEST(preprocess_binarize, IsolatedSpecksAreRemovedDecimalPointsKept) {
   cv::Mat page(800, 800, CV_8UC1, cv::Scalar(255));
   std::mt19937 rng(7);

@@ -92,6 +92,26 @@ TEST(FindTextSegments, DropsLinesCutByTheRegionEdge) {
   EXPECT_EQ(segs[0], (Rect{300, 100, 200, 30}));
 }
 
+// Regression (performance_sheet_jincheng, rough profile): speckle all over a
+// caption region glued its rows into one over-tall band, so the title was
+// lost, and on the next page it made a "text line" that OCR read as 全全.
+TEST(FindTextSegments, SpeckleNeitherHidesLinesNorMakesThem) {
+  const double dpi = 200;  // specks up to ~0.5 mm (4 px), one every ~3 mm in each row band
+  std::vector<Rect> blocks{{400, 120, 600, 30}};
+  for (int y = 2; y < 290; y += 11)
+    for (int x = (y * 7) % 23; x < 1590; x += 97) blocks.push_back(Rect{x, y, 1 + (x + y) % 4, 1 + (x * y) % 4});
+  const Image binary = page_with_blocks(1600, 300, blocks);
+  auto segs = find_text_segments(binary, Image{}, Rect{0, 0, 1600, 300}, dpi);
+  ASSERT_EQ(segs.size(), 1u);
+  EXPECT_GE(segs[0].y, 118);
+  EXPECT_LE(segs[0].bottom(), 152);
+  EXPECT_GE(segs[0].x, 300);
+  EXPECT_LE(segs[0].right(), 1100);
+
+  blocks.erase(blocks.begin());  // specks only: no text line at all
+  EXPECT_TRUE(find_text_segments(page_with_blocks(1600, 300, blocks), Image{}, Rect{0, 0, 1600, 300}, dpi).empty());
+}
+
 TEST(CaptionRegions, StopAtNeighbouringGrid) {
   Grid a, b;
   a.bounds = Rect{100, 300, 1400, 600};
