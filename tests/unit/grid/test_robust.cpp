@@ -162,7 +162,7 @@ TEST(GridDetect, GraySealOverGridKeepsStructure) {
   cv::circle(s, centre, px(21, dpi), 255, px(1.0, dpi));
   cv::drawMarker(s, centre, 255, cv::MARKER_STAR, px(12, dpi), px(0.8, dpi));
   testing::draw_text(seal_ink, dpi, layout.x_mm + 45, layout.y_mm + 12, 8, 3.5, 3);
-  gray.setTo(150, s > 0 & gray > 150);  // the seal prints under the darker lines
+  gray.setTo(150, (s > 0) & (gray > 150));  // the seal prints under the darker lines
   const Image page = preprocess::binarize(to_image(gray), dpi);
   // The seal is ink after binarization (this is what makes the case hard).
   cv::Mat seal_kept;
