@@ -336,9 +336,10 @@ Converter::Converter(Options options)
 Converter::~Converter() = default;
 
 Result<PageResult> Converter::convert_page(const PageImage& page, const std::string& stem,
-                                           const preprocess::Options& preprocess_options) {
+                                           const preprocess::Options& preprocess_options, bool* orientation_unsure) {
   auto prepared = preprocess::prepare(page, preprocess_options);
   if (!prepared) return std::unexpected(prepared.error());
+  if (orientation_unsure) *orientation_unsure = prepared->orientation_unsure;
   const double dpi = prepared->dpi;
 
   PageResult result;
@@ -491,10 +492,22 @@ std::optional<double> reading_confidence(const PageResult& page) {
 // page note saying so. Costs nothing on pages that read well.
 Result<PageResult> Converter::convert_page_upright(const PageImage& page, const std::string& stem) {
   constexpr double kUpsideDownSuspect = 0.6;
-  auto first = convert_page(page, stem, options_.preprocess);
+  // Up/down left open by the page cues is settled by the cells' reading
+  // confidence below; the orientation oracle (OSD) is asked about it only
+  // for a page without cells to judge by.
+  preprocess::Options cues_first = options_.preprocess;
+  cues_first.fallback_for_upside_down = false;
+  bool unsure = false;
+  auto first = convert_page(page, stem, cues_first, &unsure);
   if (!first || !options_.preprocess.fix_orientation) return first;
   auto confidence = reading_confidence(*first);
-  if (!confidence || *confidence >= kUpsideDownSuspect) return first;
+  if (!confidence) {
+    if (!unsure || !options_.preprocess.orientation_fallback || !options_.preprocess.fallback_for_upside_down)
+      return first;
+    auto asked = convert_page(page, stem, options_.preprocess);
+    return asked ? asked : first;
+  }
+  if (*confidence >= kUpsideDownSuspect) return first;
 
   const int turn = (first->rotation_degrees + 180) % 360;
   PageImage turned{preprocess::rotate_quadrant(page.image, turn), page.dpi, page.page_index};

@@ -60,8 +60,9 @@ class Converter {
   void convert_all(const std::vector<std::filesystem::path>& inputs, const DocumentDone& on_done);
 
  private:
+  // orientation_unsure (optional): set to PreparedPage::orientation_unsure.
   Result<PageResult> convert_page(const PageImage& page, const std::string& stem,
-                                  const preprocess::Options& preprocess_options);
+                                  const preprocess::Options& preprocess_options, bool* orientation_unsure = nullptr);
   // convert_page, then the upside-down check (see pipeline.cpp).
   Result<PageResult> convert_page_upright(const PageImage& page, const std::string& stem);
   // Renders page `index` (holding render_mutex) and converts it upright;

@@ -200,7 +200,8 @@ bool clearly_upright(std::pair<int, int> votes) {
 }  // namespace
 
 Orientation detect_orientation(const Image& binary, double dpi, bool detect_upside_down,
-                               const OrientationOracle& fallback, double min_confidence) {
+                               const OrientationOracle& fallback, double min_confidence,
+                               bool fallback_for_upside_down) {
   Orientation result;
   if (binary.empty()) return result;
   const double input_dpi = detail::sane_dpi(dpi);
@@ -242,7 +243,7 @@ Orientation detect_orientation(const Image& binary, double dpi, bool detect_upsi
   result.rotation_degrees = (vertical_text ? 90 : 0) + (flip ? 180 : 0);
   const bool upright_clear = !detect_upside_down || flip || clearly_upright(votes);
   result.ambiguous = !direction_clear || !upright_clear;
-  if (!result.ambiguous || !fallback) return result;
+  if (!result.ambiguous || !fallback || (direction_clear && !fallback_for_upside_down)) return result;
 
   // The fallback sees the page as given (full resolution).
   result.fallback_vote = fallback(binary, input_dpi);

@@ -78,9 +78,11 @@ Result<PreparedPage> prepare(const PageImage& page, const Options& options) {
     Image binary = binarize(level, out.dpi);
     if (options.fix_orientation) {
       const Orientation o = detect_orientation(binary, out.dpi, options.detect_upside_down,
-                                               options.orientation_fallback, options.min_fallback_confidence);
+                                               options.orientation_fallback, options.min_fallback_confidence,
+                                               options.fallback_for_upside_down);
       out.rotation_degrees = o.rotation_degrees;
       out.orientation_from_fallback = o.used_fallback;
+      out.orientation_unsure = o.ambiguous && !o.used_fallback;
     }
     if (deskew) out.skew_degrees = skew;
     out.gray = quarter_turned(std::move(level), out.rotation_degrees);

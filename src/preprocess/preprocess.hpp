@@ -51,6 +51,11 @@ struct Options {
   // Consulted only when the layout cues are ambiguous (see detect_orientation);
   // empty = never.
   OrientationOracle orientation_fallback;
+  // false: the oracle is asked only when the text's axis is unclear (0/180
+  // vs 90/270), not when only up/down is (the pipeline settles that from
+  // its cells' OCR confidence, and asks the oracle only for pages without
+  // cells; an OSD call costs about a second on a 300 dpi page).
+  bool fallback_for_upside_down = true;
   // An oracle's vote counts only at this confidence or above (Tesseract OSD's
   // orient_conf scale: ~15 is "reasonably confident").
   double min_fallback_confidence = 2.0;
@@ -71,6 +76,9 @@ struct PreparedPage {
   int source_width = 0, source_height = 0;
   // True when rotation_degrees came from Options::orientation_fallback.
   bool orientation_from_fallback = false;
+  // True when the cues left the orientation undecided and no oracle vote
+  // settled it (rotation_degrees is then the cues' best guess).
+  bool orientation_unsure = false;
 };
 
 // Errors: kCorruptInput for an empty image or a pixel buffer that does not
@@ -131,7 +139,9 @@ struct Orientation {
   bool used_fallback = false;
   std::optional<OrientationVote> fallback_vote;  // what the fallback said, if asked
 };
+// fallback_for_upside_down: see Options.
 Orientation detect_orientation(const Image& binary, double dpi, bool detect_upside_down = true,
-                               const OrientationOracle& fallback = {}, double min_confidence = 2.0);
+                               const OrientationOracle& fallback = {}, double min_confidence = 2.0,
+                               bool fallback_for_upside_down = true);
 
 }  // namespace scantab::preprocess

@@ -490,6 +490,30 @@ TEST(preprocess_orientation_fallback, NoBaselineDotsAskTheFallbackForTheHalfTurn
   EXPECT_EQ(kept.rotation_degrees, 0);
 }
 
+TEST(preprocess_orientation_fallback, UpDownAloneNeedNotAskTheFallback) {
+  // The axis is clear, only up/down is open: without fallback_for_upside_down
+  // the oracle is not asked and the page is reported as unsure.
+  const Image binary = binarize(gray_image(words_page(150)), 150);
+  FakeOracle flip{180};
+  const Orientation o = detect_orientation(binary, 150, true, flip.fn(), 2.0, /*fallback_for_upside_down=*/false);
+  EXPECT_EQ(flip.calls, 0);
+  EXPECT_TRUE(o.ambiguous);
+  EXPECT_EQ(o.rotation_degrees, 0);
+  Options options;
+  options.orientation_fallback = flip.fn();
+  options.fallback_for_upside_down = false;
+  auto prepared = prepare(PageImage{gray_image(words_page(150)), 150, 0}, options);
+  ASSERT_TRUE(prepared.has_value());
+  EXPECT_EQ(flip.calls, 0);
+  EXPECT_TRUE(prepared->orientation_unsure);
+  EXPECT_FALSE(prepared->orientation_from_fallback);
+  // An unclear axis still asks it.
+  const Image blank(1240, 1754, 1, 0);
+  FakeOracle turn{270};
+  EXPECT_EQ(detect_orientation(blank, 150, true, turn.fn(), 2.0, false).rotation_degrees, 270);
+  EXPECT_EQ(turn.calls, 1);
+}
+
 TEST(preprocess_orientation_fallback, TooLittleTextLetsTheFallbackChooseAnyTurn) {
   const Image blank(1240, 1754, 1, 0);
   FakeOracle oracle{270};
