@@ -38,6 +38,7 @@
 
 #include "core/cv_image.hpp"
 #include "core/utf8.hpp"
+#include "ocr/tessdata.hpp"
 
 namespace scantab::ocr {
 namespace {
@@ -310,32 +311,6 @@ bool has_all(const std::filesystem::path& dir, const std::vector<std::string>& l
   return true;
 }
 
-// The tessdata directory that holds every requested language, or an error
-// naming what is missing.
-Result<std::filesystem::path> find_tessdata(const std::filesystem::path& tessdata_dir, const std::string& language) {
-  const auto languages = split_languages(language);
-  if (languages.empty()) return fail(ErrorCode::kMissingDependency, "ocr: no OCR language given");
-  std::vector<std::filesystem::path> candidates;
-  if (!tessdata_dir.empty()) {
-    candidates.push_back(tessdata_dir);
-  } else {
-    if (const char* env = std::getenv("TESSDATA_PREFIX"); env && *env) {
-      candidates.emplace_back(env);
-      candidates.push_back(std::filesystem::path(env) / "tessdata");
-    }
-    for (const char* dir : {"/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
-                            "/usr/share/tessdata", "/usr/local/share/tessdata"})
-      candidates.emplace_back(dir);
-  }
-  for (const auto& dir : candidates)
-    if (has_all(dir, languages)) return dir;
-  std::string looked;
-  for (const auto& dir : candidates) looked += (looked.empty() ? "" : ", ") + dir.string();
-  return fail(ErrorCode::kMissingDependency,
-              "ocr: Tesseract language data '" + language + "' not found (looked in " + looked +
-                  "); install it, e.g. `apt-get install tesseract-ocr-chi-sim`");
-}
-
 // Tesseract's LSTM parallelises with OpenMP; with one engine per worker
 // thread that only oversubscribes the cores. See the header comment.
 void limit_openmp_once() {
@@ -472,6 +447,32 @@ char32_t leading_comparison_sign(const Image& gray, double dpi, int* glyph_end) 
   } catch (const std::exception&) {
     return 0;
   }
+}
+
+// The tessdata directory that holds every requested language, or an error
+// naming what is missing.
+Result<std::filesystem::path> detail::find_tessdata(const std::filesystem::path& tessdata_dir, const std::string& language) {
+  const auto languages = split_languages(language);
+  if (languages.empty()) return fail(ErrorCode::kMissingDependency, "ocr: no OCR language given");
+  std::vector<std::filesystem::path> candidates;
+  if (!tessdata_dir.empty()) {
+    candidates.push_back(tessdata_dir);
+  } else {
+    if (const char* env = std::getenv("TESSDATA_PREFIX"); env && *env) {
+      candidates.emplace_back(env);
+      candidates.push_back(std::filesystem::path(env) / "tessdata");
+    }
+    for (const char* dir : {"/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
+                            "/usr/share/tessdata", "/usr/local/share/tessdata"})
+      candidates.emplace_back(dir);
+  }
+  for (const auto& dir : candidates)
+    if (has_all(dir, languages)) return dir;
+  std::string looked;
+  for (const auto& dir : candidates) looked += (looked.empty() ? "" : ", ") + dir.string();
+  return fail(ErrorCode::kMissingDependency,
+              "ocr: Tesseract language data '" + language + "' not found (looked in " + looked +
+                  "); install it, e.g. `apt-get install tesseract-ocr-chi-sim`");
 }
 
 // ------------------------------------------------------------ Engine
@@ -703,7 +704,7 @@ Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Engine::~Engine() = default;
 
 Result<std::unique_ptr<Engine>> Engine::create(const Options& options) {
-  auto tessdata = find_tessdata(options.tessdata_dir, options.language);
+  auto tessdata = detail::find_tessdata(options.tessdata_dir, options.language);
   if (!tessdata) return std::unexpected(tessdata.error());
   limit_openmp_once();
   try {
@@ -715,7 +716,7 @@ Result<std::unique_ptr<Engine>> Engine::create(const Options& options) {
     // The number model is an optimisation: without it, numbers are read
     // with the text model (a little less accurately).
     if (!options.number_language.empty() && options.number_language != options.language) {
-      if (auto dir = find_tessdata(options.tessdata_dir, options.number_language))
+      if (auto dir = detail::find_tessdata(options.tessdata_dir, options.number_language))
         if (auto number = open_api(*dir, options.number_language)) impl->number = std::move(*number);
     }
     return std::unique_ptr<Engine>(new Engine(std::move(impl)));

@@ -17,39 +17,16 @@
 
 #include "core/cv_image.hpp"
 #include "ocr/ocr.hpp"
+#include "ocr/tessdata.hpp"
 
 namespace scantab::ocr {
-namespace {
-
-// The tessdata directory holding osd.traineddata (same search order as the
-// recognition engines: the given directory, $TESSDATA_PREFIX, system places).
-std::filesystem::path find_osd_data(const std::filesystem::path& tessdata_dir) {
-  std::vector<std::filesystem::path> candidates;
-  if (!tessdata_dir.empty()) {
-    candidates.push_back(tessdata_dir);
-  } else {
-    if (const char* env = std::getenv("TESSDATA_PREFIX"); env && *env) {
-      candidates.emplace_back(env);
-      candidates.push_back(std::filesystem::path(env) / "tessdata");
-    }
-    for (const char* dir : {"/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
-                            "/usr/share/tessdata", "/usr/local/share/tessdata"})
-      candidates.emplace_back(dir);
-  }
-  std::error_code ec;
-  for (const auto& dir : candidates)
-    if (std::filesystem::is_regular_file(dir / "osd.traineddata", ec)) return dir;
-  return {};
-}
-
-}  // namespace
-
 Result<OrientationGuess> detect_orientation(const Image& gray, double dpi, const std::filesystem::path& tessdata_dir) {
   if (gray.empty()) return fail(ErrorCode::kInternal, "ocr::detect_orientation: empty image");
-  const std::filesystem::path dir = find_osd_data(tessdata_dir);
-  if (dir.empty())
+  auto found = detail::find_tessdata(tessdata_dir, "osd");
+  if (!found)
     return fail(ErrorCode::kMissingDependency,
                 "ocr: osd.traineddata not found; install it, e.g. `apt-get install tesseract-ocr-osd`");
+  const std::filesystem::path dir = *found;
   try {
     cv::Mat g = as_mat(gray);
     if (gray.channels != 1) cv::cvtColor(g, g, gray.channels == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);

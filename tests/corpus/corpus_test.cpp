@@ -6,6 +6,8 @@
 //    per-profile and overall figure must stay at or above its floor in
 //    tests/corpus/floors.json. Timings are printed, never asserted.
 #include <gtest/gtest.h>
+
+#include "command.hpp"
 #include <sys/wait.h>
 
 #include <array>
@@ -23,28 +25,10 @@ using nlohmann::json;
 
 namespace {
 
-struct CmdResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-CmdResult run(const std::string& command) {
-  CmdResult r;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buffer;
-  while (std::size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) r.output.append(buffer.data(), n);
-  int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
-
-json read_json(const fs::path& path) {
-  std::ifstream in(path);
-  return json::parse(in);
-}
+using corpus_test::CmdResult;
+using corpus_test::quote;
+using corpus_test::read_json;
+using corpus_test::run;
 
 void write_json(const fs::path& path, const json& j) {
   std::ofstream out(path);

@@ -6,6 +6,8 @@
 // columns, every cell's position and spans), its gridKind, and its amounts;
 // the prose page must come back with no table at all.
 #include <gtest/gtest.h>
+
+#include "command.hpp"
 #include <sys/wait.h>
 
 #include <array>
@@ -26,28 +28,10 @@ using nlohmann::json;
 
 namespace {
 
-struct CmdResult {
-  int exit_code = -1;
-  std::string output;
-};
-
-CmdResult run(const std::string& command) {
-  CmdResult r;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buffer;
-  while (std::size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) r.output.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
-
-json read_json(const fs::path& p) {
-  std::ifstream in(p);
-  return json::parse(in);
-}
+using corpus_test::CmdResult;
+using corpus_test::quote;
+using corpus_test::read_json;
+using corpus_test::run;
 
 using CellKey = std::tuple<int, int, int, int>;
 std::set<CellKey> lattice(const json& table) {
