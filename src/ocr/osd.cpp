@@ -20,6 +20,7 @@
 #include "ocr/tessdata.hpp"
 
 namespace scantab::ocr {
+
 Result<OrientationGuess> detect_orientation(const Image& gray, double dpi, const std::filesystem::path& tessdata_dir) {
   if (gray.empty()) return fail(ErrorCode::kInternal, "ocr::detect_orientation: empty image");
   auto found = detail::find_tessdata(tessdata_dir, "osd");

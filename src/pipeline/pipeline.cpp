@@ -84,7 +84,9 @@ struct Job {
   std::string raw;              // the chosen reading as OCR produced it
   std::vector<Issue> issues;    // e.g. ocr_disagreement
   std::vector<repair::Reading> readings;  // readings already made (later passes reuse them)
-  bool blank = false;           // known to hold no ink (mark_number_columns looked already)
+  // Whether the crop holds ink, once mark_number_columns has looked (cells);
+  // unknown (caption lines) until run_jobs looks.
+  std::optional<bool> blank;
 };
 
 // Reading sources, as named in repair::Reading::source and in messages.
@@ -230,8 +232,8 @@ Result<void> run_jobs(std::vector<Job>& jobs, const Image& text_page, double dpi
     ocr::EnginePool::Lease& lease = **got;
     for (std::size_t i = next++; i < jobs.size() && !failed; i = next++) {
       Job& job = jobs[i];
-      Image piece = job.blank ? Image{} : crop(text_page, job.box);
-      if (piece.empty() || ocr::is_blank(piece)) {
+      Image piece = job.blank == true ? Image{} : crop(text_page, job.box);
+      if (piece.empty() || (!job.blank.has_value() && ocr::is_blank(piece))) {
         job.result = CellText{"", 1.0};
         continue;
       }
@@ -277,20 +279,20 @@ void mark_number_columns(const Grid& grid, const Image& text_page, double dpi, s
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     const Image piece = crop(text_page, jobs[i].box);
     jobs[i].blank = piece.empty() || ocr::is_blank(piece);
-    digits[i] = !jobs[i].blank && ocr::looks_like_digits(piece, dpi);
+    digits[i] = !*jobs[i].blank && ocr::looks_like_digits(piece, dpi);
     const GridCell& c = grid.cells[i];
     if (digits[i] && c.col_span == 1 && c.col < cols) first_row[std::size_t(c.col)] = std::min(first_row[std::size_t(c.col)], c.row);
   }
   std::vector<int> filled(std::size_t(cols), 0), digit_like(std::size_t(cols), 0);
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     const GridCell& c = grid.cells[i];
-    if (c.col_span != 1 || c.col >= cols || jobs[i].blank || c.row < first_row[std::size_t(c.col)]) continue;
+    if (c.col_span != 1 || c.col >= cols || *jobs[i].blank || c.row < first_row[std::size_t(c.col)]) continue;
     ++filled[std::size_t(c.col)];
     digit_like[std::size_t(c.col)] += digits[i];
   }
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     const GridCell& c = grid.cells[i];
-    if (jobs[i].blank) continue;
+    if (*jobs[i].blank) continue;
     const bool numeric_column = c.col_span == 1 && c.col < cols && c.row >= first_row[std::size_t(c.col)] &&
                                 digit_like[std::size_t(c.col)] >= 2 &&
                                 digit_like[std::size_t(c.col)] * 10 >= filled[std::size_t(c.col)] * 4;
@@ -435,8 +437,8 @@ Result<PageResult> Converter::convert_page(const PageImage& page, const std::str
       const bool lone_digit_misread =
           digit_column && std::find(kLoneDigitMisreads.begin(), kLoneDigitMisreads.end(), job.result.text) !=
                               kLoneDigitMisreads.end();
-      if ((number_column || lone_digit_misread) && cells[i].row > first_number_row && !job.result.text.empty() &&
-          (cjk == 0 || (cjk == 1 && job.result.confidence < 0.75) || lone_digit_misread)) {
+      const bool number_reading = number_column && (cjk == 0 || (cjk == 1 && job.result.confidence < 0.75));
+      if ((number_reading || lone_digit_misread) && cells[i].row > first_number_row && !job.result.text.empty()) {
         job.readings.push_back({job.result.text, job.result.confidence, kTextModel});
         job.kind = Job::Kind::kNumberCell;
         second.push_back(cell_start[t] + i);
@@ -550,9 +552,9 @@ struct InFlight {
 };
 
 // The document from its pages, in page order: a page that failed alone
-// becomes a page note and a document issue; language data missing on any
-// page fails the document (no page could succeed).
-Result<DocumentResult> finish_document(InFlight& doc) {
+// becomes a page note and a document issue. (A page that failed for missing
+// language data has failed its document already: see convert_all.)
+DocumentResult finish_document(InFlight& doc) {
   DocumentResult& result = doc.result;
   for (std::size_t i = 0; i < doc.pages.size(); ++i) {
     Result<PageResult>& page = *doc.pages[i];
@@ -560,7 +562,6 @@ Result<DocumentResult> finish_document(InFlight& doc) {
       result.pages.push_back(std::move(*page));
       continue;
     }
-    if (page.error().code == ErrorCode::kMissingDependency) return std::unexpected(page.error());
     PageResult failed;
     failed.page_index = int(i);
     std::string message =
