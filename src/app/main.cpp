@@ -1,5 +1,6 @@
 // scantab: the command-line driver. Thin: each subcommand is registered from
 // its own *_command.cpp; no table logic lives here.
+#include <malloc.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -25,6 +26,21 @@ void limit_openmp_threads(char** argv) {
   ::setenv("OMP_THREAD_LIMIT", "1", 1);
   ::execv("/proc/self/exe", argv);
   // execv failed (no /proc?): carry on without the limit, correct but slower.
+}
+
+// glibc serves every allocation over its dynamic mmap threshold (128 KB at
+// first, rising only as far as the largest block freed) with a fresh mmap, and
+// returns freed heap tops to the kernel. A page is a handful of multi-megabyte
+// images (gray, binary, masks, float statistics) made and freed per stage and
+// per page, so each page's images were faulted in and zeroed by the kernel
+// again: measured on 5 documents, 13 % of the CPU went to the kernel. Keeping
+// blocks up to 32 MB (glibc's ceiling for this setting; a 300 dpi A4 page in
+// 8-bit gray is 8.7 MB) in the heap and not trimming it lets pages reuse the
+// memory of the page before: kernel time 2.2 s -> 0.7 s, user time -5 %, peak
+// RSS +8 %.
+void keep_freed_memory_for_reuse() {
+  ::mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
 }
 
 }  // namespace
@@ -54,6 +70,7 @@ std::vector<Registered> register_all_commands(CLI::App& app) {
 
 int main(int argc, char** argv) {
   limit_openmp_threads(argv);
+  keep_freed_memory_for_reuse();
   CLI::App app{"scantab: scanned Chinese budget tables -> checked, structured tables"};
   app.set_version_flag("--version", std::string("scantab ") + SCANTAB_VERSION);
   app.require_subcommand(1);
