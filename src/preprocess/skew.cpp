@@ -13,7 +13,8 @@
 // Implementation: the binary is reduced (area averaging) to <= kMaxSide pixels
 // on its long side; every ink pixel becomes a weighted point; the profile uses
 // linear (two-bin) splatting so the objective is smooth in the angle; search
-// is coarse (0.1 deg) then fine (0.01 deg) with a parabolic peak fit.
+// is coarse (0.1 deg, on a quarter of the points) then fine (0.01 deg) with a
+// parabolic peak fit.
 
 #include <cmath>
 #include <vector>
@@ -31,6 +32,7 @@ namespace {
 constexpr int kMaxSide = 1600;        // px of the reduced copy used for the estimate
 constexpr double kMarginFraction = 0.02;  // ignore ink this close to the border (scanner edges)
 constexpr double kMinInkPoints = 200;     // total weight below which we report 0
+constexpr std::size_t kCoarseStride = 4;  // coarse search: every 4th ink point
 constexpr double kPi = 3.14159265358979323846;
 
 struct InkPoint { float x, y, w; };  // relative to the image centre, y down
@@ -142,7 +144,13 @@ double estimate_skew_degrees(const Image& binary, double max_degrees) {
     half_extent = std::max(half_extent, std::hypot(p.x, p.y));
   }
   if (weight < kMinInkPoints) return 0.0;
-  const Peak coarse = search(pts, -max_degrees, max_degrees, 0.1, half_extent);
+  // The coarse pass only has to land within its step of the peak, so it
+  // looks at every kCoarseStride-th ink point (a quarter of every line's ink
+  // still sharpens its peak); the fine pass uses them all.
+  std::vector<InkPoint> sparse;
+  sparse.reserve(pts.size() / kCoarseStride + 1);
+  for (std::size_t i = 0; i < pts.size(); i += kCoarseStride) sparse.push_back(pts[i]);
+  const Peak coarse = search(sparse, -max_degrees, max_degrees, 0.1, half_extent);
   const double lo = std::max(-max_degrees, coarse.angle - 0.15);
   const double hi = std::min(max_degrees, coarse.angle + 0.15);
   const Peak fine = search(pts, lo, hi, 0.01, half_extent);
