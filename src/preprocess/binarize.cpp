@@ -38,73 +38,165 @@ constexpr double kNeighbourMm = 0.6;
 // noise and JPEG blocking: its per-pixel drop below the paper hovers around
 // the threshold). Along each axis the gray is averaged over kLineAverageMm,
 // which keeps a rule's darkness and averages the noise away; a pixel is
-// marked (255 in `out`, OR-ed in) when that average lies kLineDrop below the
-// local mean `bg`, the averages kLineSideMm to both sides across the rule
-// lie less than half that below it (a thin rule, not a band of text), and
-// the pixel itself is at least half that dark (no smearing past the ink).
+// marked when that average lies kLineDrop below the local mean (the Sauvola
+// window mean), the averages kLineSideMm to both sides across the rule lie
+// less than half that below it (a thin rule, not a band of text), and the
+// pixel itself is at least half that dark (no smearing past the ink).
 // Bleed-through (a mirrored back page at ~12 % opacity) stays well under
 // kLineDrop.
 constexpr double kLineAverageMm = 2.0;
 constexpr double kLineSideMm = 1.0;
 constexpr double kLineDrop = 0.15;
 
-void add_faint_lines(const cv::Mat& g32, const cv::Mat& bg, double dpi, cv::Mat& out) {
-  const int len = detail::odd_at_least(kLineAverageMm * detail::px_per_mm(dpi), 3);
-  const int side = std::max(1, int(std::lround(kLineSideMm * detail::px_per_mm(dpi))));
-  const cv::Mat strong = bg * (1.0 - kLineDrop), weak = bg * (1.0 - kLineDrop / 2);
-  for (const bool horizontal : {true, false}) {
-    cv::Mat avg;
-    cv::blur(g32, avg, horizontal ? cv::Size(len, 1) : cv::Size(1, len), cv::Point(-1, -1), cv::BORDER_REPLICATE);
-    for (int y = side; y + side < g32.rows; ++y) {
-      const float* a = avg.ptr<float>(y);
-      const float *s = strong.ptr<float>(y), *w = weak.ptr<float>(y), *g = g32.ptr<float>(y);
-      const float* a_before = horizontal ? avg.ptr<float>(y - side) : a - side;
-      const float* a_after = horizontal ? avg.ptr<float>(y + side) : a + side;
-      std::uint8_t* o = out.ptr<std::uint8_t>(y);
-      for (int x = side; x + side < g32.cols; ++x)
-        if (a[x] < s[x] && g[x] < w[x] && a_before[x] >= w[x] && a_after[x] >= w[x]) o[x] = 255;
+// Sauvola's window statistics on a block-averaged copy: the page is cut into
+// q x q px blocks (edge blocks are smaller), each block's mean of g and g^2 is
+// box-filtered over `w` blocks (w odd, reflected at the border), and the
+// threshold and window mean are kept per block. Averaging g and g^2 over
+// blocks keeps the window mean and variance exact up to block alignment.
+struct BlockStats {
+  int q = 1;
+  cv::Mat threshold, mean;  // CV_32F, one value per block
+};
+
+BlockStats block_stats(const cv::Mat& gray, int window) {
+  BlockStats b;
+  b.q = std::max(1, window / 12);
+  const int q = b.q, bw = (gray.cols + q - 1) / q, bh = (gray.rows + q - 1) / q;
+  cv::Mat sum(bh, bw, CV_64F, cv::Scalar(0)), sum_sq(bh, bw, CV_64F, cv::Scalar(0));
+  for (int y = 0; y < gray.rows; ++y) {
+    const std::uint8_t* g = gray.ptr<std::uint8_t>(y);
+    double *s = sum.ptr<double>(y / q), *s2 = sum_sq.ptr<double>(y / q);
+    for (int bx = 0; bx < bw; ++bx) {
+      std::uint32_t a = 0, a2 = 0;  // at most q (< 2^12) pixels of 255^2
+      for (int x = bx * q, end = std::min(gray.cols, x + q); x < end; ++x) {
+        a += g[x];
+        a2 += std::uint32_t(g[x]) * g[x];
+      }
+      s[bx] += a;
+      s2[bx] += a2;
     }
   }
-}
-
-// 255 where gray < Sauvola threshold. The window statistics are computed on
-// a block-averaged copy (blocks of q x q px, q ~ window/12): averaging g and
-// g^2 over blocks keeps the window mean and variance exact up to block
-// alignment, and the smooth threshold surface is interpolated back to full
-// size. This is ~10x cheaper than full-resolution box filters. `out` must be
-// CV_8UC1 of gray's size (it is written in place). Faint ruling lines are
-// added (add_faint_lines, against the same window mean).
-void sauvola(const cv::Mat& gray, int window, double dpi, cv::Mat& out) {
-  cv::Mat g32;
-  gray.convertTo(g32, CV_32F);
-  const int q = std::max(1, window / 12);
-  const cv::Size low((gray.cols + q - 1) / q, (gray.rows + q - 1) / q);
-  cv::Mat mean, mean_sq;
-  cv::Mat full;  // full-size float scratch: g^2, then the threshold (one allocation)
-  if (q > 1) {
-    cv::resize(g32, mean, low, 0, 0, cv::INTER_AREA);
-    cv::multiply(g32, g32, full);
-    cv::resize(full, mean_sq, low, 0, 0, cv::INTER_AREA);
-  } else {
-    mean = g32.clone();  // filtered in place below; g32 is still needed
-    mean_sq = g32.mul(g32);
+  cv::Mat mean(bh, bw, CV_32F), mean_sq(bh, bw, CV_32F);
+  for (int by = 0; by < bh; ++by) {
+    const int h = std::min(gray.rows, (by + 1) * q) - by * q;
+    for (int bx = 0; bx < bw; ++bx) {
+      const double n = double(h) * (std::min(gray.cols, (bx + 1) * q) - bx * q);
+      mean.at<float>(by, bx) = float(sum.at<double>(by, bx) / n);
+      mean_sq.at<float>(by, bx) = float(sum_sq.at<double>(by, bx) / n);
+    }
   }
   const int w = detail::odd_at_least(double(window) / q, 3);
   cv::boxFilter(mean, mean, CV_32F, {w, w}, cv::Point(-1, -1), true, cv::BORDER_REFLECT);
   cv::boxFilter(mean_sq, mean_sq, CV_32F, {w, w}, cv::Point(-1, -1), true, cv::BORDER_REFLECT);
   cv::Mat sd;
   cv::sqrt(cv::max(mean_sq - mean.mul(mean), 0.0), sd);
-  cv::Mat threshold = mean.mul(1.0 - kSauvolaK + (kSauvolaK / kSauvolaR) * sd);
-  if (q > 1) {
-    cv::resize(threshold, full, gray.size(), 0, 0, cv::INTER_LINEAR);
-    threshold = full;
+  b.threshold = mean.mul(1.0 - kSauvolaK + (kSauvolaK / kSauvolaR) * sd);
+  b.mean = mean;
+  return b;
+}
+
+// Linear interpolation of block values back to pixels (the centre of block
+// i sits at pixel i*q + (q-1)/2; beyond the outer centres the value is held),
+// as cv::resize(INTER_LINEAR) would map it.
+struct Taps {
+  std::vector<int> lo, hi;
+  std::vector<float> w;  // weight of hi
+};
+
+Taps interpolation_taps(int pixels, int blocks) {
+  Taps t;
+  const double scale = double(blocks) / pixels;
+  for (int x = 0; x < pixels; ++x) {
+    double f = (x + 0.5) * scale - 0.5;
+    int i = int(std::floor(f));
+    f -= i;
+    if (i < 0) i = 0, f = 0;
+    if (i >= blocks - 1) i = blocks - 1, f = 0;
+    t.lo.push_back(i);
+    t.hi.push_back(std::min(i + 1, blocks - 1));
+    t.w.push_back(float(f));
   }
-  cv::compare(g32, threshold, out, cv::CMP_LT);
-  if (q > 1) {
-    cv::resize(mean, full, gray.size(), 0, 0, cv::INTER_LINEAR);
-    mean = full;
+  return t;
+}
+
+// One interpolated pixel row of a block image.
+void interpolate_row(const cv::Mat& blocks, const Taps& tx, const Taps& ty, int y, std::vector<float>& across,
+                     std::vector<float>& row) {
+  const float* a = blocks.ptr<float>(ty.lo[y]);
+  const float* b = blocks.ptr<float>(ty.hi[y]);
+  const float wy = ty.w[y];
+  for (int i = 0; i < blocks.cols; ++i) across[i] = a[i] + wy * (b[i] - a[i]);
+  for (std::size_t x = 0; x < row.size(); ++x) row[x] = across[tx.lo[x]] + tx.w[x] * (across[tx.hi[x]] - across[tx.lo[x]]);
+}
+
+// Sum of gray over [x - r, x + r] for every x of one row (edge pixels
+// repeated beyond the row's ends).
+void horizontal_sums(const std::uint8_t* g, int cols, int r, std::uint32_t* out) {
+  auto at = [&](int x) { return std::uint32_t(g[std::clamp(x, 0, cols - 1)]); };
+  std::uint32_t s = 0;
+  for (int x = -r; x <= r; ++x) s += at(x);
+  for (int x = 0; x < cols; ++x) {
+    out[x] = s;
+    s += at(x + r + 1);
+    s -= at(x - r);
   }
-  add_faint_lines(g32, mean, dpi, out);
+}
+
+// 255 where gray < Sauvola threshold, plus faint ruling lines (see
+// kLineAverageMm). The threshold and window mean come from block statistics
+// (~window/12 px blocks), interpolated back per row; the faint-line averages
+// are running sums. Everything is streamed row by row over the 8-bit gray,
+// without full-size float images (~10x cheaper than full-resolution box
+// filters, and no page-sized scratch memory). `out` must be CV_8UC1 of
+// gray's size (it is written in place).
+void sauvola(const cv::Mat& gray, int window, double dpi, cv::Mat& out) {
+  const BlockStats stats = block_stats(gray, window);
+  const int rows = gray.rows, cols = gray.cols;
+  const Taps tx = interpolation_taps(cols, stats.threshold.cols), ty = interpolation_taps(rows, stats.threshold.rows);
+
+  const int len = detail::odd_at_least(kLineAverageMm * detail::px_per_mm(dpi), 3), r = len / 2;
+  const int side = std::max(1, int(std::lround(kLineSideMm * detail::px_per_mm(dpi))));
+  const float inv_len = 1.0f / float(len);
+  // Horizontal averages of rows y - side .. y + side (a ring of 2 side + 1
+  // rows), and column sums over rows y - r .. y + r for the vertical average.
+  const int ring = 2 * side + 1;
+  std::vector<std::uint32_t> horizontal(std::size_t(ring) * cols);
+  auto horizontal_row = [&](int y) { return horizontal.data() + std::size_t(y % ring) * cols; };
+  std::vector<std::uint32_t> column(cols, 0);
+  auto gray_row = [&](int y) { return gray.ptr<std::uint8_t>(std::clamp(y, 0, rows - 1)); };
+  for (int y = -r; y <= r; ++y) {
+    const std::uint8_t* g = gray_row(y);
+    for (int x = 0; x < cols; ++x) column[x] += g[x];
+  }
+  for (int y = 0; y < std::min(rows, side); ++y) horizontal_sums(gray_row(y), cols, r, horizontal_row(y));
+
+  std::vector<float> across(stats.threshold.cols), threshold(cols), mean(cols);
+  std::vector<float> vertical(cols);
+  for (int y = 0; y < rows; ++y) {
+    const std::uint8_t* g = gray.ptr<std::uint8_t>(y);
+    std::uint8_t* o = out.ptr<std::uint8_t>(y);
+    interpolate_row(stats.threshold, tx, ty, y, across, threshold);
+    for (int x = 0; x < cols; ++x) o[x] = float(g[x]) < threshold[x] ? 255 : 0;
+
+    if (y + side < rows) horizontal_sums(gray_row(y + side), cols, r, horizontal_row(y + side));
+    if (y >= side && y + side < rows) {
+      interpolate_row(stats.mean, tx, ty, y, across, mean);
+      for (int x = 0; x < cols; ++x) vertical[x] = float(column[x]) * inv_len;
+      const std::uint32_t *h = horizontal_row(y), *h_above = horizontal_row(y - side),
+                          *h_below = horizontal_row(y + side);
+      for (int x = side; x + side < cols; ++x) {
+        const float strong = mean[x] * float(1.0 - kLineDrop), weak = mean[x] * float(1.0 - kLineDrop / 2);
+        if (!(float(g[x]) < weak)) continue;
+        const bool along_row = float(h[x]) * inv_len < strong && float(h_above[x]) * inv_len >= weak &&
+                               float(h_below[x]) * inv_len >= weak;
+        const bool along_column = vertical[x] < strong && vertical[x - side] >= weak && vertical[x + side] >= weak;
+        if (along_row || along_column) o[x] = 255;
+      }
+    }
+    // Slide the column sums down one row.
+    const std::uint8_t *enter = gray_row(y + r + 1), *leave = gray_row(y - r);
+    for (int x = 0; x < cols; ++x) column[x] += std::uint32_t(enter[x]) - leave[x];
+  }
 }
 
 // Clears isolated components smaller than speck_px (bounding box, both
