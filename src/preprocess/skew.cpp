@@ -13,7 +13,7 @@
 // Implementation: the binary is reduced (area averaging) to <= kMaxSide pixels
 // on its long side; every ink pixel becomes a weighted point; the profile uses
 // linear (two-bin) splatting so the objective is smooth in the angle; search
-// is coarse (0.1 deg, on a quarter of the points) then fine (0.01 deg) with a
+// is coarse (0.1 deg, on a quarter of the points) then fine (0.02 deg, within 0.12 deg of the coarse peak) with a
 // parabolic peak fit.
 
 #include <cmath>
@@ -151,9 +151,9 @@ double estimate_skew_degrees(const Image& binary, double max_degrees) {
   sparse.reserve(pts.size() / kCoarseStride + 1);
   for (std::size_t i = 0; i < pts.size(); i += kCoarseStride) sparse.push_back(pts[i]);
   const Peak coarse = search(sparse, -max_degrees, max_degrees, 0.1, half_extent);
-  const double lo = std::max(-max_degrees, coarse.angle - 0.15);
-  const double hi = std::min(max_degrees, coarse.angle + 0.15);
-  const Peak fine = search(pts, lo, hi, 0.01, half_extent);
+  const double lo = std::max(-max_degrees, coarse.angle - 0.12);
+  const double hi = std::min(max_degrees, coarse.angle + 0.12);
+  const Peak fine = search(pts, lo, hi, 0.02, half_extent);
   return std::clamp(fine.angle, -max_degrees, max_degrees);
 }
 
