@@ -144,27 +144,23 @@ cv::Mat ink_mask(const cv::Mat& gray, double dpi, bool faint_strokes) {
   auto is_speck = [&](int i) {
     return std::max(stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT)) < speck;
   };
-  cv::Mat near_glyphs = cv::Mat::zeros(gray.size(), CV_8U);
-  bool any_speck = false;
-  for (int y = 0; y < mask.rows; ++y) {
-    auto* m = near_glyphs.ptr<std::uint8_t>(y);
-    const int* l = labels.ptr<int>(y);
-    for (int x = 0; x < mask.cols; ++x)
-      if (keep[std::size_t(l[x])]) {
-        if (is_speck(l[x])) any_speck = true;
-        else m[x] = 255;
-      }
-  }
-  if (any_speck) {
-    cv::dilate(near_glyphs, near_glyphs,
-               cv::getStructuringElement(cv::MORPH_RECT, {2 * glyph_part + 1, 2 * glyph_part + 1}));
-    for (int i = 1; i < n; ++i) {
-      if (!keep[std::size_t(i)] || !is_speck(i)) continue;
-      const cv::Rect box(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
-                         stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
-      keep[std::size_t(i)] = cv::countNonZero(near_glyphs(box)) > 0;
+  // Kept glyph ink near a speck: any pixel of a kept non-speck blob in the
+  // speck's box grown by glyph_part on every side.
+  auto near_glyph = [&](int i) {
+    const cv::Rect box = cv::Rect(stats.at<int>(i, cv::CC_STAT_LEFT) - glyph_part,
+                                  stats.at<int>(i, cv::CC_STAT_TOP) - glyph_part,
+                                  stats.at<int>(i, cv::CC_STAT_WIDTH) + 2 * glyph_part,
+                                  stats.at<int>(i, cv::CC_STAT_HEIGHT) + 2 * glyph_part) &
+                         cv::Rect(0, 0, gray.cols, gray.rows);
+    for (int y = box.y; y < box.y + box.height; ++y) {
+      const int* l = labels.ptr<int>(y);
+      for (int x = box.x; x < box.x + box.width; ++x)
+        if (l[x] != 0 && keep[std::size_t(l[x])] && !is_speck(l[x])) return true;
     }
-  }
+    return false;
+  };
+  for (int i = 1; i < n; ++i)
+    if (keep[std::size_t(i)] && is_speck(i)) keep[std::size_t(i)] = near_glyph(i);
   for (int y = 0; y < mask.rows; ++y) {
     auto* m = mask.ptr<std::uint8_t>(y);
     const int* l = labels.ptr<int>(y);
