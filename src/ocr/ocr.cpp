@@ -29,6 +29,7 @@
 #include <exception>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <opencv2/imgproc.hpp>
 #include <utility>
 
@@ -75,7 +76,11 @@ int min_blob_area(double dpi) {
 // to the cell border reaches into the frame but also well beyond it, and is
 // kept whole (cutting the frame off blindly turned 低 into nothing and 四
 // into a stray mark).
-cv::Mat ink_mask(const cv::Mat& gray, double dpi, bool faint_strokes) {
+//
+// *lifts (when given) is set to whether Otsu's threshold lies above the clamp,
+// i.e. whether faint_strokes changes anything for this crop.
+cv::Mat ink_mask(const cv::Mat& gray, double dpi, bool faint_strokes, bool* lifts = nullptr) {
+  if (lifts) *lifts = false;
   cv::Mat mask = cv::Mat::zeros(gray.size(), CV_8U);
   const int f = frame_width(dpi);
   if (gray.cols <= 2 * f || gray.rows <= 2 * f) return mask;
@@ -87,6 +92,7 @@ cv::Mat ink_mask(const cv::Mat& gray, double dpi, bool faint_strokes) {
   cv::Mat scratch;
   double otsu = cv::threshold(gray(inner), scratch, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
   double thr = std::clamp(otsu, 80.0, 180.0);
+  if (lifts) *lifts = otsu > thr;
   cv::threshold(gray, mask, thr, 255, cv::THRESH_BINARY_INV);
   // Hysteresis: where Otsu's own threshold lies above the clamp (light
   // print on white paper), pixels darker than it (at most 215) join the ink
@@ -202,9 +208,10 @@ std::vector<std::pair<int, int>> find_lines(const cv::Mat& mask) {
 }
 
 // faint_strokes: see ink_mask (off where separate blobs must stay apart).
-InkLayout analyse(const cv::Mat& gray, double dpi, bool faint_strokes = true) {
+// *lifts: see ink_mask.
+InkLayout analyse(const cv::Mat& gray, double dpi, bool faint_strokes = true, bool* lifts = nullptr) {
   InkLayout layout;
-  layout.mask = ink_mask(gray, dpi, faint_strokes);
+  layout.mask = ink_mask(gray, dpi, faint_strokes, lifts);
   // Paper (255) over the frame except where kept ink lies; the interior as scanned.
   layout.clean = gray.clone();
   const int f = frame_width(dpi);
@@ -221,6 +228,58 @@ InkLayout analyse(const cv::Mat& gray, double dpi, bool faint_strokes = true) {
   if (!layout.ink.empty()) layout.lines = find_lines(layout.mask);
   return layout;
 }
+
+}  // namespace
+
+// ------------------------------------------------------------ Crop
+// The crop as a gray Mat and its two ink layouts (with and without faint
+// strokes), each made on first use. When Otsu's threshold is within the
+// clamp the two are the same, and the one made first serves both.
+struct Crop::Analysis {
+  cv::Mat gray;        // 1 channel, a view of Crop::image_
+  double dpi = 300.0;
+  bool valid = false;   // false for an empty or malformed image (read as blank)
+  bool failed = false;  // the crop could not be converted (read as unsure, never as blank)
+  std::optional<InkLayout> faint, plain;
+  std::optional<bool> lifts;  // see ink_mask
+
+  const InkLayout& layout(bool faint_strokes) {
+    std::optional<InkLayout>& wanted = faint_strokes ? faint : plain;
+    const std::optional<InkLayout>& other = faint_strokes ? plain : faint;
+    if (wanted) return *wanted;
+    if (other && lifts == false) return *other;
+    bool lifted = false;
+    wanted = analyse(gray, dpi, faint_strokes, &lifted);
+    lifts = lifted;
+    return *wanted;
+  }
+};
+
+Crop::Crop(Image gray, double dpi) : analysis_(std::make_unique<Analysis>()) {
+  analysis_->dpi = dpi > 0 ? dpi : 300.0;
+  if (gray.empty() || (gray.channels != 1 && gray.channels != 3) ||
+      gray.pixels.size() < std::size_t(gray.width) * gray.height * gray.channels)
+    return;
+  try {
+    if (gray.channels == 3) {
+      image_ = Image(gray.width, gray.height, 1);
+      cv::Mat view = as_mat(image_);
+      cv::cvtColor(as_mat(gray), view, cv::COLOR_BGR2GRAY);
+    } else {
+      image_ = std::move(gray);
+    }
+    analysis_->gray = as_mat(image_);
+    analysis_->valid = true;
+  } catch (const std::exception&) {
+    analysis_->failed = true;
+  }
+}
+Crop::~Crop() = default;
+Crop::Crop(Crop&&) noexcept = default;
+Crop& Crop::operator=(Crop&&) noexcept = default;
+double Crop::dpi() const { return analysis_->dpi; }
+
+namespace {
 
 // ------------------------------------------------------------ text cleanup
 // Characters after or before which a space is never meaningful in Chinese
@@ -328,17 +387,16 @@ std::mutex& init_mutex() {
 }  // namespace
 
 // ------------------------------------------------------------ is_blank
-bool is_blank(const Image& gray, double dpi) {
-  if (gray.empty() || gray.pixels.size() < std::size_t(gray.width) * gray.height * gray.channels) return true;
+bool is_blank(const Crop& crop) {
+  if (!crop.analysis_->valid) return !crop.analysis_->failed;
   try {
-    cv::Mat m = as_mat(gray), g;
-    if (gray.channels == 3) cv::cvtColor(m, g, cv::COLOR_BGR2GRAY);
-    else g = m;
-    return cv::countNonZero(ink_mask(g, dpi > 0 ? dpi : 300.0, /*faint_strokes=*/false)) == 0;
+    return cv::countNonZero(crop.analysis_->layout(/*faint_strokes=*/false).mask) == 0;
   } catch (const std::exception&) {
     return false;  // let recognition decide
   }
 }
+
+bool is_blank(const Image& gray, double dpi) { return is_blank(Crop(gray, dpi)); }
 
 // ------------------------------------------------------------ looks_like_digits
 namespace {
@@ -365,10 +423,12 @@ bool digit_shaped_line(const cv::Mat& stats, const std::vector<int>& blobs, int 
 
 }  // namespace
 
-bool looks_like_digits(const Image& gray, double dpi) {
-  if (gray.empty() || gray.channels != 1 || gray.pixels.size() < std::size_t(gray.width) * gray.height) return false;
+bool looks_like_digits(const Image& gray, double dpi) { return looks_like_digits(Crop(gray, dpi)); }
+
+bool looks_like_digits(const Crop& crop) {
+  if (!crop.analysis_->valid) return false;
   try {
-    const InkLayout layout = analyse(as_mat(gray), dpi > 0 ? dpi : 300.0);
+    const InkLayout& layout = crop.analysis_->layout(/*faint_strokes=*/true);
     if (layout.lines.empty()) return false;
     cv::Mat labels, stats, centroids;
     const int n = cv::connectedComponentsWithStats(layout.mask, labels, stats, centroids, 8, CV_32S);
@@ -388,9 +448,13 @@ bool looks_like_digits(const Image& gray, double dpi) {
 
 // ------------------------------------------------------------ leading_comparison_sign
 char32_t leading_comparison_sign(const Image& gray, double dpi, int* glyph_end) {
-  if (gray.empty() || gray.channels != 1 || gray.pixels.size() < std::size_t(gray.width) * gray.height) return 0;
+  return leading_comparison_sign(Crop(gray, dpi), glyph_end);
+}
+
+char32_t leading_comparison_sign(const Crop& crop, int* glyph_end) {
+  if (!crop.analysis_->valid) return 0;
   try {
-    const InkLayout layout = analyse(as_mat(gray), dpi > 0 ? dpi : 300.0, /*faint_strokes=*/false);  // the bar of ≥ stays a blob of its own
+    const InkLayout& layout = crop.analysis_->layout(/*faint_strokes=*/false);  // the bar of ≥ stays a blob of its own
     if (layout.lines.empty()) return 0;
     const auto [top, bottom] = layout.lines.front();
     const cv::Mat line = layout.mask.rowRange(top, bottom);
@@ -596,24 +660,12 @@ struct Engine::Impl {
     return true;
   }
 
-  // A gray view of a 1- or 3-channel crop (converted when BGR); false for an
-  // empty or malformed image, which callers read as blank.
-  static bool gray_view(const Image& image, cv::Mat& gray) {
-    if (image.empty() || (image.channels != 1 && image.channels != 3) ||
-        image.pixels.size() < std::size_t(image.width) * image.height * image.channels)
-      return false;
-    if (image.channels == 3) cv::cvtColor(as_mat(image), gray, cv::COLOR_BGR2GRAY);
-    else gray = as_mat(image);
-    return true;
-  }
-
-  CellText recognize(const Image& image, double dpi, Hint hint) {
-    cv::Mat gray;
-    if (!gray_view(image, gray)) return {"", 1.0};
-    if (!(dpi > 0)) dpi = 300.0;
-
-    const InkLayout layout = analyse(gray, dpi);
+  CellText recognize(Crop::Analysis& crop, Hint hint) {
+    if (!crop.valid) return {"", crop.failed ? 0.0 : 1.0};
+    const InkLayout& layout = crop.layout(/*faint_strokes=*/true);
     if (layout.ink.empty() || layout.lines.empty()) return {"", 1.0};
+    const cv::Mat& gray = crop.gray;
+    const double dpi = crop.dpi;
 
     // A first reading with the tuned preparation; when it is empty or
     // unsure (mean confidence below kRetryBelow), more with the line scaled
@@ -638,14 +690,12 @@ struct Engine::Impl {
     return best;
   }
 
-  CellText read_once(const Image& image, double dpi, Hint hint, bool number_model, double factor) {
-    cv::Mat gray;
-    if (!gray_view(image, gray)) return {"", 1.0};
-    if (!(dpi > 0)) dpi = 300.0;
-    const InkLayout layout = analyse(gray, dpi);
+  CellText read_once(Crop::Analysis& crop, Hint hint, bool number_model, double factor) {
+    if (!crop.valid) return {"", crop.failed ? 0.0 : 1.0};
+    const InkLayout& layout = crop.layout(/*faint_strokes=*/true);
     if (layout.ink.empty() || layout.lines.empty()) return {"", 1.0};
     const bool binarize = std::abs(factor - 1.0) < 1e-6 && options.binarize;
-    return read(gray, layout, dpi, hint, factor, binarize, number_model);
+    return read(crop.gray, layout, crop.dpi, hint, factor, binarize, number_model);
   }
 
   // One reading of the crop: every line scaled (target height x `factor`),
@@ -724,17 +774,23 @@ Result<std::unique_ptr<Engine>> Engine::create(const Options& options) {
   }
 }
 
-CellText Engine::recognize(const Image& gray, double dpi, Hint hint) {
+CellText Engine::recognize(const Image& gray, double dpi, Hint hint) { return recognize(Crop(gray, dpi), hint); }
+
+CellText Engine::recognize(const Crop& crop, Hint hint) {
   try {
-    return impl_->recognize(gray, dpi, hint);
+    return impl_->recognize(*crop.analysis_, hint);
   } catch (const std::exception&) {
     return {"", 0.0};  // OpenCV/allocation failure on a pathological crop
   }
 }
 
 CellText Engine::read_once(const Image& gray, double dpi, Hint hint, Model model, double scale) {
+  return read_once(Crop(gray, dpi), hint, model, scale);
+}
+
+CellText Engine::read_once(const Crop& crop, Hint hint, Model model, double scale) {
   try {
-    return impl_->read_once(gray, dpi, hint, model == Model::kNumber, std::clamp(scale, 0.25, 4.0));
+    return impl_->read_once(*crop.analysis_, hint, model == Model::kNumber, std::clamp(scale, 0.25, 4.0));
   } catch (const std::exception&) {
     return {"", 0.0};
   }

@@ -56,10 +56,39 @@ enum class Hint {
   kNumber,     // an amount or code: digits and number punctuation
 };
 
+// A crop of the page (gray, 0 = ink, 255 = paper; BGR is converted; an empty
+// or malformed image reads as blank) at `dpi` (<= 0 means 300), with its ink
+// analysis (Otsu mask, remnant and speck removal, text lines) made on first
+// use and then shared by is_blank, looks_like_digits, leading_comparison_sign
+// and Engine::recognize / read_once, which otherwise each analyse the crop
+// again. The Image overloads of those functions make a Crop for one call.
+// Holds its own pixels (pass an rvalue to move them in). Not thread-safe: one
+// thread at a time.
+class Crop {
+ public:
+  Crop(Image gray, double dpi);
+  ~Crop();
+  Crop(Crop&&) noexcept;
+  Crop& operator=(Crop&&) noexcept;
+  const Image& image() const { return image_; }  // 1-channel gray; empty when the input was unusable
+  double dpi() const;
+
+  struct Analysis;  // defined in ocr.cpp
+
+ private:
+  Image image_;
+  std::unique_ptr<Analysis> analysis_;
+  friend bool is_blank(const Crop&);
+  friend bool looks_like_digits(const Crop&);
+  friend char32_t leading_comparison_sign(const Crop&, int*);
+  friend class Engine;
+};
+
 // True when a gray crop (0 = ink, 255 = paper) holds no text: after ignoring a
 // thin frame at the crop edge (remnants of ruling lines, about 1/75 inch) no
 // dark blob is at least as large as a printed full stop at `dpi`.
 bool is_blank(const Image& gray, double dpi = 300.0);
+bool is_blank(const Crop& crop);
 
 // True when a gray crop's ink looks like an amount or code and nothing else,
 // judged from glyph shapes alone (no recognition): in every text line each
@@ -75,6 +104,7 @@ bool is_blank(const Image& gray, double dpi = 300.0);
 // number path's confidence and format checks send doubtful cells on to the
 // text model.
 bool looks_like_digits(const Image& gray, double dpi = 300.0);
+bool looks_like_digits(const Crop& crop);
 
 // The comparison sign that begins the first text line of a gray crop, judged
 // from the shape of the line's first glyph (the ink up to the first blank
@@ -85,6 +115,7 @@ bool looks_like_digits(const Image& gray, double dpi = 300.0);
 // is found and glyph_end is given, *glyph_end = the first column (crop
 // coordinates, px) right of the sign's glyph.
 char32_t leading_comparison_sign(const Image& gray, double dpi = 300.0, int* glyph_end = nullptr);
+char32_t leading_comparison_sign(const Crop& crop, int* glyph_end = nullptr);
 
 // Tesseract's orientation and script detection (OSD, osd.traineddata) on a
 // whole page: gray (0 = ink, 255 = paper; BGR accepted) at `dpi`.
@@ -120,6 +151,7 @@ class Engine {
   // next to CJK. kNumber text has no spaces. A blank crop gives {"", 1.0} without running Tesseract;
   // an internal failure gives {"", 0.0}.
   CellText recognize(const Image& gray, double dpi, Hint hint);
+  CellText recognize(const Crop& crop, Hint hint);
 
   // Which of the engine's two models reads: the text model (Options::language)
   // or the number model (Options::number_language; the text model when that
@@ -131,6 +163,7 @@ class Engine {
   // Hint::kNumber the digit whitelist applies to either model. Same contract
   // for blank crops and failures as recognize().
   CellText read_once(const Image& gray, double dpi, Hint hint, Model model, double scale = 1.0);
+  CellText read_once(const Crop& crop, Hint hint, Model model, double scale = 1.0);
 
  private:
   struct Impl;

@@ -87,6 +87,10 @@ struct Job {
   // Whether the crop holds ink, once mark_number_columns has looked (cells);
   // unknown (caption lines) until run_jobs looks.
   std::optional<bool> blank;
+  // The crop and its ink analysis, shared by the shape tests and every
+  // reading; made by mark_number_columns (inked cells) or run_jobs, and
+  // dropped once the job is done.
+  std::optional<ocr::Crop> crop;
 };
 
 // Reading sources, as named in repair::Reading::source and in messages.
@@ -138,23 +142,24 @@ void decide(Job& job) {
 // number chi_sim's reading starts with, chi_sim having one or two
 // characters more where the % is. job.raw keeps the reading; an Issue gives
 // each reason.
-void fix_comparison_sign(ocr::Engine& engine, const Image& piece, double dpi, Job& job) {
+void fix_comparison_sign(ocr::Engine& engine, const ocr::Crop& piece, Job& job) {
   static constexpr std::u32string_view kMisreads = U"之乏和乐过二么><》《≥≤";
   const std::u32string text = to_u32(job.result.text);
   std::size_t n = 0;
   while (n < text.size() && n < 2 && kMisreads.find(text[n]) != std::u32string_view::npos) ++n;
   if (n == 0 || n >= text.size() || text[n] < U'0' || text[n] > U'9') return;
   int sign_end = 0;
-  const char32_t sign = ocr::leading_comparison_sign(piece, dpi, &sign_end);
+  const char32_t sign = ocr::leading_comparison_sign(piece, &sign_end);
   if (sign == 0) return;
   const std::string before = to_utf8(text.substr(0, n)), after = to_utf8(std::u32string(1, sign));
   std::string rest = to_utf8(text.substr(n));
   if (!(n == 1 && text[0] == sign))
     job.issues.push_back({"glyph_repair", fmt::format("OCR read '{}' before the number; the glyph's shape is '{}'", before, after)});
   static const std::regex percentage(R"(\d+(\.\d+)?%)");
-  if (cjk_count(rest) == 0 && sign_end < piece.width) {
-    const Image tail = crop(piece, Rect{sign_end, 0, piece.width - sign_end, piece.height});
-    const CellText number = engine.read_once(tail, dpi, ocr::Hint::kNumber, ocr::Engine::Model::kNumber);
+  const Image& pixels = piece.image();
+  if (cjk_count(rest) == 0 && sign_end < pixels.width) {
+    const Image tail = crop(pixels, Rect{sign_end, 0, pixels.width - sign_end, pixels.height});
+    const CellText number = engine.read_once(tail, piece.dpi(), ocr::Hint::kNumber, ocr::Engine::Model::kNumber);
     const std::string core = number.text.empty() ? "" : number.text.substr(0, number.text.size() - 1);
     if (std::regex_match(number.text, percentage) && number.confidence >= 0.8 && rest != number.text &&
         rest.starts_with(core) && rest.size() > core.size() && rest.size() <= core.size() + 2) {
@@ -173,7 +178,7 @@ void fix_comparison_sign(ocr::Engine& engine, const Image& piece, double dpi, Jo
 // the digit whitelist, number model at 1.3x scale) break the tie. When the
 // text model's reading shows the cell is text after all (a one-character
 // label shaped like a digit), the job becomes a kCell with that reading.
-void read_number(ocr::Engine& engine, const Image& piece, double dpi, Job& job) {
+void read_number(ocr::Engine& engine, const ocr::Crop& piece, Job& job) {
   auto reading = [](const CellText& t, const char* source) {
     return repair::Reading{t.text, t.confidence, source};
   };
@@ -182,26 +187,56 @@ void read_number(ocr::Engine& engine, const Image& piece, double dpi, Job& job) 
   // number-model reading, not recognize()'s retries: when the shape test
   // was wrong (a label), the retries would all fail and cost four readings.
   if (!has_reading(job, kNumberModel))
-    rs.push_back(reading(rs.empty() ? engine.read_once(piece, dpi, ocr::Hint::kNumber, ocr::Engine::Model::kNumber)
-                                    : engine.recognize(piece, dpi, ocr::Hint::kNumber),
+    rs.push_back(reading(rs.empty() ? engine.read_once(piece, ocr::Hint::kNumber, ocr::Engine::Model::kNumber)
+                                    : engine.recognize(piece, ocr::Hint::kNumber),
                          kNumberModel));
   if (!trusted_single_reading(job) && !has_reading(job, kTextModel)) {
-    CellText text = engine.recognize(piece, dpi, ocr::Hint::kTextBlock);
+    CellText text = engine.recognize(piece, ocr::Hint::kTextBlock);
     if (!text.text.empty() && !looks_numeric(text.text)) {
       job.kind = Job::Kind::kCell;
       job.readings.clear();
       job.result = text;
       job.raw = text.text;
-      fix_comparison_sign(engine, piece, dpi, job);
+      fix_comparison_sign(engine, piece, job);
       return;
     }
     rs.push_back(reading(text, kTextModel));
   }
   if (rs.size() == 2 && repair::normalize_number(rs[0].text) != repair::normalize_number(rs[1].text)) {
-    rs.push_back(reading(engine.read_once(piece, dpi, ocr::Hint::kNumber, ocr::Engine::Model::kText), "chi_sim+digits"));
-    rs.push_back(reading(engine.read_once(piece, dpi, ocr::Hint::kNumber, ocr::Engine::Model::kNumber, 1.3), "eng@1.3"));
+    rs.push_back(reading(engine.read_once(piece, ocr::Hint::kNumber, ocr::Engine::Model::kText), "chi_sim+digits"));
+    rs.push_back(reading(engine.read_once(piece, ocr::Hint::kNumber, ocr::Engine::Model::kNumber, 1.3), "eng@1.3"));
   }
   decide(job);
+}
+
+// Reads one job's crop (blank crops get an empty, sure result).
+void run_job(ocr::Engine& engine, const Image& text_page, double dpi, Job& job) {
+  if (job.blank == true) {
+    job.result = CellText{"", 1.0};
+    return;
+  }
+  if (!job.crop) job.crop.emplace(crop(text_page, job.box), dpi);
+  const ocr::Crop& piece = *job.crop;
+  if (!job.blank.has_value() && ocr::is_blank(piece)) {
+    job.result = CellText{"", 1.0};
+    return;
+  }
+  if (job.kind == Job::Kind::kLine) {
+    job.result = engine.recognize(piece, ocr::Hint::kTextLine);
+    job.raw = job.result.text;
+    return;
+  }
+  if (job.kind == Job::Kind::kCell) {
+    job.result = engine.recognize(piece, ocr::Hint::kTextBlock);
+    job.raw = job.result.text;
+    if (!looks_numeric(job.result.text)) {
+      fix_comparison_sign(engine, piece, job);
+      return;
+    }
+    job.readings.push_back({job.result.text, job.result.confidence, kTextModel});
+    job.kind = Job::Kind::kNumberCell;
+  }
+  read_number(engine, piece, job);
 }
 
 // Runs every job on up to `threads` workers, each leasing one engine for its
@@ -231,28 +266,8 @@ Result<void> run_jobs(std::vector<Job>& jobs, const Image& text_page, double dpi
     if (!*got) return;  // no idle engine: the other workers do the jobs
     ocr::EnginePool::Lease& lease = **got;
     for (std::size_t i = next++; i < jobs.size() && !failed; i = next++) {
-      Job& job = jobs[i];
-      Image piece = job.blank == true ? Image{} : crop(text_page, job.box);
-      if (piece.empty() || (!job.blank.has_value() && ocr::is_blank(piece))) {
-        job.result = CellText{"", 1.0};
-        continue;
-      }
-      if (job.kind == Job::Kind::kLine) {
-        job.result = lease->recognize(piece, dpi, ocr::Hint::kTextLine);
-        job.raw = job.result.text;
-        continue;
-      }
-      if (job.kind == Job::Kind::kCell) {
-        job.result = lease->recognize(piece, dpi, ocr::Hint::kTextBlock);
-        job.raw = job.result.text;
-        if (!looks_numeric(job.result.text)) {
-          fix_comparison_sign(*lease, piece, dpi, job);
-          continue;
-        }
-        job.readings.push_back({job.result.text, job.result.confidence, kTextModel});
-        job.kind = Job::Kind::kNumberCell;
-      }
-      read_number(*lease, piece, dpi, job);
+      run_job(*lease, text_page, dpi, jobs[i]);
+      jobs[i].crop.reset();  // the pixels are no longer needed
     }
   };
   int n = std::clamp<int>(threads, 1, std::max<int>(1, static_cast<int>(jobs.size())));
@@ -277,9 +292,10 @@ void mark_number_columns(const Grid& grid, const Image& text_page, double dpi, s
   std::vector<int> first_row(std::size_t(cols), INT32_MAX);
   std::vector<char> digits(jobs.size(), 0);
   for (std::size_t i = 0; i < jobs.size(); ++i) {
-    const Image piece = crop(text_page, jobs[i].box);
-    jobs[i].blank = piece.empty() || ocr::is_blank(piece);
-    digits[i] = !*jobs[i].blank && ocr::looks_like_digits(piece, dpi);
+    ocr::Crop& piece = jobs[i].crop.emplace(crop(text_page, jobs[i].box), dpi);
+    jobs[i].blank = ocr::is_blank(piece);
+    digits[i] = !*jobs[i].blank && ocr::looks_like_digits(piece);
+    if (*jobs[i].blank) jobs[i].crop.reset();
     const GridCell& c = grid.cells[i];
     if (digits[i] && c.col_span == 1 && c.col < cols) first_row[std::size_t(c.col)] = std::min(first_row[std::size_t(c.col)], c.row);
   }
@@ -447,7 +463,7 @@ Result<PageResult> Converter::convert_page(const PageImage& page, const std::str
   }
   if (!second.empty()) {
     std::vector<Job> again;
-    for (std::size_t k : second) again.push_back(jobs[k]);
+    for (std::size_t k : second) again.push_back(std::move(jobs[k]));  // moved back below
     if (auto ok = run_jobs(again, text_page, dpi, *engines_, resolve_threads(options_.threads)); !ok)
       return std::unexpected(ok.error());
     for (std::size_t k = 0; k < second.size(); ++k) jobs[second[k]] = std::move(again[k]);

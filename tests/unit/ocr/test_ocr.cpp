@@ -293,6 +293,56 @@ TEST(OcrRecognize, FaintThinDigitStaysOneLine) {
     }
 }
 
+// A Crop analyses its ink once and shares it; whatever order its questions
+// come in, it answers as the one-call Image functions do. Covered: dark print
+// (one layout serves with and without faint strokes), faint print (the two
+// layouts differ), a comparison sign, a blank crop and a BGR crop.
+TEST(OcrCrop, AnswersAsTheImageCallsInAnyOrder) {
+  struct Case {
+    std::string name;
+    Image image;
+    double dpi;
+  };
+  std::vector<Case> crops;
+  for (double dpi : kDpis) {
+    ocr_test::RenderSpec spec;
+    spec.font = "AR PL UMing CN";
+    spec.dpi = dpi;
+    spec.pad_x = int(dpi / 5);
+    for (const char* text : {"4981.70", "行政运行", "≥95%"}) crops.push_back({text, ocr_test::render(text, spec), dpi});
+    Image faint = ocr_test::render("2", spec);
+    for (auto& v : faint.pixels) v = std::uint8_t(255 - (255 - v) * 45 / 100);
+    crops.push_back({"faint 2", faint, dpi});
+    crops.push_back({"blank", Image(120, 40, 1, 250), dpi});
+  }
+  const Image gray = ocr_test::render("1,879.36");  // the default spec: 300 dpi
+  Image bgr(gray.width, gray.height, 3);
+  for (std::size_t i = 0; i < gray.pixels.size(); ++i)
+    for (int c = 0; c < 3; ++c) bgr.pixels[3 * i + std::size_t(c)] = gray.pixels[i];
+  crops.push_back({"bgr", bgr, 300.0});
+
+  for (const auto& [name, image, dpi] : crops) {
+    const bool blank = is_blank(image, dpi), digits = looks_like_digits(image, dpi);
+    const char32_t sign = leading_comparison_sign(image, dpi);
+    const CellText text = engine().recognize(image, dpi, Hint::kTextBlock);
+    const CellText number = engine().read_once(image, dpi, Hint::kNumber, Engine::Model::kNumber);
+    for (int order = 0; order < 2; ++order) {  // shape tests first, then readings first
+      Crop crop(image, dpi);
+      if (order == 1) {
+        EXPECT_EQ(engine().read_once(crop, Hint::kNumber, Engine::Model::kNumber).text, number.text) << name;
+        EXPECT_EQ(engine().recognize(crop, Hint::kTextBlock).text, text.text) << name;
+      }
+      EXPECT_EQ(is_blank(crop), blank) << name;
+      EXPECT_EQ(looks_like_digits(crop), digits) << name;
+      EXPECT_EQ(leading_comparison_sign(crop), sign) << name;
+      const CellText t = engine().recognize(crop, Hint::kTextBlock);
+      EXPECT_EQ(t.text, text.text) << name;
+      EXPECT_DOUBLE_EQ(t.confidence, text.confidence) << name;
+      EXPECT_EQ(engine().read_once(crop, Hint::kNumber, Engine::Model::kNumber).text, number.text) << name;
+    }
+  }
+}
+
 TEST(OcrEnginePool, TryAcquireNeverWaits) {
   EnginePool pool(Options{}, 1);
   auto first = pool.try_acquire();
