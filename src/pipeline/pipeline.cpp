@@ -143,7 +143,7 @@ void decide(Job& job) {
 // characters more where the % is. job.raw keeps the reading; an Issue gives
 // each reason.
 void fix_comparison_sign(ocr::Engine& engine, const ocr::Crop& piece, Job& job) {
-  static constexpr std::u32string_view kMisreads = U"之乏和乐过二么><》《≥≤";
+  static constexpr std::u32string_view kMisreads = U"之乏和乐过二么科系兰立衬=><》《≥≤";
   const std::u32string text = to_u32(job.result.text);
   std::size_t n = 0;
   while (n < text.size() && n < 2 && kMisreads.find(text[n]) != std::u32string_view::npos) ++n;
