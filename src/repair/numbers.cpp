@@ -13,6 +13,20 @@ namespace {
 
 bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
 
+// A reading with stray marks at its edges (a speck read as "." or "," before
+// the number, or as ".", "," or "-" after it: ".4981.70", "2101102.") that
+// is well formed without them (format 1.0, while it is not with them) is
+// taken without them. A leading "-" is a sign and stays.
+std::string without_stray_edge_marks(const std::string& t, ColumnKind kind) {
+  if (format_score(t, kind) >= 1.0) return t;
+  std::size_t a = 0, b = t.size();
+  while (a < b && (t[a] == '.' || t[a] == ',')) ++a;
+  while (b > a && (t[b - 1] == '.' || t[b - 1] == ',' || t[b - 1] == '-')) --b;
+  if (a == 0 && b == t.size()) return t;
+  std::string core = t.substr(a, b - a);
+  return format_score(core, kind) >= 1.0 ? core : t;
+}
+
 }  // namespace
 
 ColumnKind classify_header(std::string_view h) {
@@ -48,12 +62,14 @@ NumberDecision decide_number(const std::vector<Reading>& readings, ColumnKind ki
     double miss = 1;                // prod(1 - c_i)
     int votes = 0;
     double format = 0;
+    std::string stray;              // a member's reading that lost stray edge marks
   };
   std::vector<Group> groups;
   int non_empty = 0;
   for (const Reading& r : readings) {
-    std::string t = normalize_number(r.text);
-    if (t.empty()) continue;
+    const std::string read = normalize_number(r.text);
+    if (read.empty()) continue;
+    const std::string t = without_stray_edge_marks(read, kind);
     ++non_empty;
     const double f = format_score(t, kind), c = std::clamp(r.confidence, 0.0, 1.0);
     auto d = parse_decimal(t);
@@ -63,7 +79,8 @@ NumberDecision decide_number(const std::vector<Reading>& readings, ColumnKind ki
       return d && e && d->same_value(*e) && d->scale == e->scale;
     };
     auto it = std::find_if(groups.begin(), groups.end(), same);
-    if (it == groups.end()) it = groups.insert(groups.end(), Group{t, 0, 1, 0, f});
+    if (it == groups.end()) it = groups.insert(groups.end(), Group{t, 0, 1, 0, f, ""});
+    if (t != read && it->stray.empty()) it->stray = read;
     // The better formatted spelling of the same value; equally good: the one
     // with more marks (OCR drops separators more often than it invents them).
     if (f > it->format || (f == it->format && t.size() > it->text.size())) {
@@ -79,11 +96,17 @@ NumberDecision decide_number(const std::vector<Reading>& readings, ColumnKind ki
   auto best = std::max_element(groups.begin(), groups.end(), [](const Group& a, const Group& b) {
     return std::pair(a.votes, a.score) < std::pair(b.votes, b.score);
   });
+  auto note_stray = [&] {
+    if (!best->stray.empty())
+      out.issues.push_back({"stray_mark", fmt::format("'{}' has stray marks at its edge; read as '{}'", best->stray,
+                                                      best->text)});
+  };
   out.text = best->text;
   if (groups.size() == 1 && non_empty == int(readings.size())) {
     // Agreement (or a single reading): independent errors rarely coincide.
     out.confidence = std::min(0.99, (1 - best->miss) * best->format);
     if (readings.size() == 1) out.confidence = std::clamp(readings[0].confidence, 0.0, 1.0) * best->format;
+    note_stray();
     return out;
   }
   // Disagreement: the majority if there is one, else best confidence x format.
@@ -92,6 +115,7 @@ NumberDecision decide_number(const std::vector<Reading>& readings, ColumnKind ki
     best = std::max_element(groups.begin(), groups.end(), [](const Group& a, const Group& b) { return a.score < b.score; });
   out.text = best->text;
   out.confidence = best->score * (majority ? 0.7 : 0.5);
+  note_stray();
   std::string list;
   for (const Reading& r : readings)
     list += fmt::format("{}{} '{}' ({:.2f})", list.empty() ? "" : ", ", r.source.empty() ? "ocr" : r.source,

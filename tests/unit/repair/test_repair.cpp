@@ -180,6 +180,24 @@ TEST(Numbers, FormatCheckBreaksTies) {
   EXPECT_EQ(c.text, "2013101");
 }
 
+TEST(Numbers, StrayEdgeMarksAreDroppedOnlyWhenThatMakesTheNumberWellFormed) {
+  // A speck read as a point before an amount or after a code (rough scans).
+  auto a = decide_number({{".4981.70", 0.7, "eng"}}, ColumnKind::kAmount);
+  EXPECT_EQ(a.text, "4981.70");
+  ASSERT_EQ(a.issues.size(), 1u);
+  EXPECT_EQ(a.issues[0].code, "stray_mark");
+  EXPECT_NE(a.issues[0].message.find(".4981.70"), std::string::npos);  // the reading is kept in the message
+  auto c = decide_number({{"2101102.", 0.8, "eng"}, {"2101102", 0.6, "chi_sim"}}, ColumnKind::kCode);
+  EXPECT_EQ(c.text, "2101102");
+  EXPECT_EQ(c.issues.size(), 1u);  // the readings agree; only the stray mark is reported
+  EXPECT_EQ(decide_number({{"2080505-", 0.8, "eng"}}, ColumnKind::kCode).text, "2080505");
+  // A leading minus is a sign; a mark whose removal leaves a malformed number stays.
+  EXPECT_EQ(decide_number({{"-57.30", 0.9, "eng"}}, ColumnKind::kAmount).text, "-57.30");
+  EXPECT_EQ(decide_number({{"12.", 0.9, "eng"}}, ColumnKind::kAmount).text, "12.");
+  EXPECT_EQ(decide_number({{".5", 0.9, "eng"}}, ColumnKind::kAmount).text, ".5");
+  EXPECT_TRUE(decide_number({{"57.30", 0.9, "eng"}}, ColumnKind::kAmount).issues.empty());
+}
+
 TEST(Numbers, MajorityOfFourReadingsWins) {
   auto d = decide_number({{"97.30", 0.9, "a"}, {"57.30", 0.8, "b"}, {"57.30", 0.7, "c"}, {"57.30", 0.6, "d"}},
                          ColumnKind::kAmount);
