@@ -26,6 +26,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/cv_image.hpp"
+#include "grid/gray_evidence.hpp"
 #include "grid/lattice.hpp"
 #include "grid/lines.hpp"
 #include "grid/text_columns.hpp"
@@ -58,6 +59,19 @@ struct Scale {
   int fill_gap = 2;  // chaining gap of the coverage evidence (dash_fill_gap_mm)
   int thin = 3;    // thickest dash of a broken line (~0.8 mm)
   int anchor = 2;  // a chained line's ends lie this close to a crossing line (~1 mm)
+  // Gray evidence (add_gray_evidence, detail::dark_fraction): the dark
+  // fraction that makes a segment present (off if <= 0), gray levels below
+  // the paper that count as dark, and the least share of a segment that must
+  // be free of text; the segment's ends skipped near its crossing lines
+  // (~0.8 mm); how far off its edge band a rule is searched (~0.4 mm); paper
+  // rows beside it start this far beyond the search band (~0.3 mm) and are
+  // this thick (~0.8 mm).
+  double gray_fraction = 0;
+  int gray_dark_levels = 25;
+  double gray_min_used = 0.5;
+  int gray_margin = 2, gray_search = 1, gray_paper_gap = 1, gray_paper_width = 2;
+  int gray_grow = 1;
+  int gray_faded_levels = 0;  // binarized ink set aside grows by this much (~0.25 mm)
 
   Scale(double dpi, const Options& o) {
     const double mm = dpi / 25.4;
@@ -80,6 +94,15 @@ struct Scale {
     thin = px(0.8, 3);
     fill_gap = px(o.dash_fill_gap_mm, 2);
     anchor = px(1.0, 2);
+    gray_fraction = o.gray_min_dark_fraction;
+    gray_dark_levels = o.gray_dark_levels;
+    gray_min_used = o.gray_min_text_free;
+    gray_margin = px(0.8, 2);
+    gray_search = px(0.4, 1);
+    gray_paper_gap = px(0.3, 1);
+    gray_paper_width = px(0.8, 2);
+    gray_grow = px(0.25, 1);
+    gray_faded_levels = o.gray_faded_levels;
     if (o.chain_min_mm > 0)
       chain = detail::ChainParams{px(o.dash_min_mm, 3), bridge, px(o.dash_max_gap_mm, 2),
                                   px(o.chain_min_mm, 16), o.chain_min_fill};
@@ -298,11 +321,60 @@ std::vector<int> unused_edges(const std::vector<GridCell>& cells, int n_edges, b
   return out;
 }
 
+// Glyph ink: ink that is not in the line masks `h`, `v`, each grown by 1 px
+// so that a rule's ragged edge is not glyph ink. CV_8U.
+cv::Mat glyph_ink(const cv::Mat& ink, const cv::Mat& h, const cv::Mat& v) {
+  cv::Mat lines, glyphs;
+  cv::bitwise_or(h, v, lines);
+  cv::dilate(lines, lines, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
+  cv::bitwise_and(ink, ~lines, glyphs);
+  return glyphs;
+}
+
+// Segments that the line masks leave absent (coverage < s.coverage) but
+// whose rule shows on the gray page (detail::dark_fraction() at least
+// s.gray_fraction) are made present (coverage s.coverage). Only faded
+// segments are judged so: the line-mask pixels `h` / `v` within the segment,
+// if any, must not be as dark as glyphs (rule_core_gray() at least
+// glyph_level + s.gray_faded_levels; glyph_level: a dark quantile of the
+// glyph ink, -1 if there is none). A glyph stroke lying on an absent rule's position (the 刂 of
+// 划 centred in a merged cell) can be chained into the line masks; it is as
+// dark as the other glyphs, a faded rule is lighter. Border edges are left
+// alone (they never join cells). All images are in the frame of the edges.
+void add_gray_evidence(const cv::Mat& gray, const cv::Mat& text, const cv::Mat& h, const cv::Mat& v,
+                       int glyph_level, const std::vector<Edge>& rows, const std::vector<Edge>& cols,
+                       const Scale& s, Coverage& cov) {
+  auto pass = [&](std::vector<std::vector<double>>& m, const std::vector<Edge>& edges,
+                  const std::vector<Edge>& crossing, bool horizontal) {
+    for (std::size_t i = 1; i + 1 < edges.size() && i < m.size(); ++i) {
+      if (edges[i].synthetic) continue;
+      for (std::size_t j = 0; j + 1 < crossing.size() && j < m[i].size(); ++j) {
+        if (m[i][j] >= s.coverage) continue;
+        detail::SegmentWindow w;
+        w.horizontal = horizontal;
+        w.lo = edges[i].lo;
+        w.hi = edges[i].hi;
+        w.from = crossing[j].hi + 1 + s.gray_margin;
+        w.to = crossing[j + 1].lo - 1 - s.gray_margin;
+        w.search = s.gray_search;
+        w.paper_gap = s.gray_paper_gap;
+        w.paper_width = s.gray_paper_width;
+        const int rule_level = detail::rule_core_gray(gray, horizontal ? h : v, w);
+        if (rule_level >= 0 && glyph_level >= 0 && rule_level < glyph_level + s.gray_faded_levels) continue;  // not faded
+        const std::optional<double> dark = detail::dark_fraction(gray, text, w, s.gray_dark_levels, s.gray_min_used);
+        if (dark && *dark >= s.gray_fraction) m[i][j] = s.coverage;
+      }
+    }
+  };
+  pass(cov.h, rows, cols, true);
+  pass(cov.v, cols, rows, false);
+}
+
 // Analyzes one candidate table: `h` and `v` are the line masks restricted to
 // one connected component, in the frame of its bounding box whose top-left is
 // `origin` on the page. On success also returns the kept line pixels.
 std::optional<Grid> analyze(const cv::Mat& h, const cv::Mat& v, const cv::Mat& ev_h, const cv::Mat& ev_v,
-                            const cv::Mat& ink, cv::Point origin,
+                            const cv::Mat& ink, const cv::Mat& gray, cv::Point origin,
                             const Scale& s, cv::Mat& kept_h, cv::Mat& kept_v) {
   cv::Mat h_labels, v_labels;
   const std::vector<Piece> h_pieces = pieces_of(h, true, s, h_labels);
@@ -326,11 +398,20 @@ std::optional<Grid> analyze(const cv::Mat& h, const cv::Mat& v, const cv::Mat& e
     v_ev.faint = detail::long_vertical_runs(ink, s.faint_len, s.bridge);
   }
 
+  cv::Mat text;
+  int glyph_level = -1;
+  if (!gray.empty() && s.gray_fraction > 0) {
+    text = glyph_ink(ink, h, v);
+    glyph_level = detail::quantile_gray(gray, text, 0.25);
+    cv::dilate(text, text, cv::getStructuringElement(cv::MORPH_RECT, {2 * s.gray_grow + 1, 2 * s.gray_grow + 1}));
+  }
+
   // Prune phantom edges until stable; each pass removes at least one edge.
   Coverage cov;
   std::vector<GridCell> cells;
   for (;;) {
     cov = measure_all(h_ev, v_ev, rows, cols, s);
+    if (!gray.empty() && s.gray_fraction > 0) add_gray_evidence(gray, text, h, v, glyph_level, rows, cols, s, cov);
     std::vector<int> dead_rows = detail::empty_interior_rows(cov, s.coverage);
     std::vector<int> dead_cols = detail::empty_interior_cols(cov, s.coverage);
     if (dead_rows.empty() && dead_cols.empty()) {
@@ -458,8 +539,9 @@ void add_chained_lines(const cv::Mat& ink, const Scale& s, int max_gap, cv::Mat&
   cv::bitwise_or(v, anchored_chains(vc, all_h, false, s.anchor, std::max(s.min_h_len, s.min_v_len)), v);
 }
 
-Detection run(const Image& binary, double dpi, const Options& options) {
+Detection run(const Image& binary, const Image* gray_page, double dpi, const Options& options) {
   const Scale s(dpi, options);
+  const cv::Mat gray = gray_page ? as_mat(*gray_page) : cv::Mat();
   cv::Mat ink;
   cv::compare(as_mat(binary), 127, ink, cv::CMP_GT);
   cv::Mat h = detail::long_horizontal_runs(ink, s.min_h_len, s.bridge);
@@ -504,7 +586,8 @@ Detection run(const Image& binary, double dpi, const Options& options) {
     cv::Mat eh, ev;
     cv::bitwise_and(ev_h(box), component, eh);
     cv::bitwise_and(ev_v(box), component, ev);
-    std::optional<Grid> grid = analyze(th, tv, eh, ev, ink(box), box.tl(), s, kept_h, kept_v);
+    std::optional<Grid> grid =
+        analyze(th, tv, eh, ev, ink(box), gray.empty() ? gray : gray(box), box.tl(), s, kept_h, kept_v);
     if (!grid) continue;
     cv::Mat roi = line_mask(box);
     cv::bitwise_or(roi, kept_h, roi);
@@ -519,16 +602,18 @@ Detection run(const Image& binary, double dpi, const Options& options) {
   return out;
 }
 
-}  // namespace
-
-Result<Detection> detect_checked(const Image& binary, double dpi, const Options& options) {
+// detect_checked with an optional gray page (null: binary only).
+Result<Detection> checked(const Image& binary, const Image* gray, double dpi, const Options& options) {
   if (binary.empty() || binary.channels != 1 ||
       binary.pixels.size() != std::size_t(binary.width) * binary.height)
     return fail(ErrorCode::kInternal, "grid::detect: expected a non-empty 1-channel binary image");
+  if (gray && (gray->channels != 1 || gray->width != binary.width || gray->height != binary.height ||
+               gray->pixels.size() != std::size_t(gray->width) * gray->height))
+    return fail(ErrorCode::kInternal, "grid::detect: the gray page must be 1-channel and the size of the binary");
   if (!(dpi > 0 && dpi < 10000))
     return fail(ErrorCode::kInternal, "grid::detect: dpi must be positive");
   try {
-    return run(binary, dpi, options);
+    return run(binary, gray, dpi, options);
   } catch (const cv::Exception& e) {
     return fail(ErrorCode::kInternal, std::string("grid::detect: OpenCV: ") + e.what());
   } catch (const std::exception& e) {
@@ -536,12 +621,29 @@ Result<Detection> detect_checked(const Image& binary, double dpi, const Options&
   }
 }
 
-Detection detect(const Image& binary, double dpi, const Options& options) {
-  Result<Detection> r = detect_checked(binary, dpi, options);
+Detection or_empty(Result<Detection> r, const Image& binary) {
   if (r) return std::move(*r);
   Detection empty;
   if (binary.width > 0 && binary.height > 0) empty.line_mask = Image(binary.width, binary.height, 1, 0);
   return empty;
+}
+
+}  // namespace
+
+Result<Detection> detect_checked(const Image& binary, double dpi, const Options& options) {
+  return checked(binary, nullptr, dpi, options);
+}
+
+Result<Detection> detect_checked(const Image& binary, const Image& gray, double dpi, const Options& options) {
+  return checked(binary, &gray, dpi, options);
+}
+
+Detection detect(const Image& binary, double dpi, const Options& options) {
+  return or_empty(checked(binary, nullptr, dpi, options), binary);
+}
+
+Detection detect(const Image& binary, const Image& gray, double dpi, const Options& options) {
+  return or_empty(checked(binary, &gray, dpi, options), binary);
 }
 
 }  // namespace scantab::grid
