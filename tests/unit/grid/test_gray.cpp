@@ -80,6 +80,23 @@ TEST(DarkFraction, FaintRuleIsDarkAndGlyphsAreSetAside) {
   EXPECT_FALSE(detail::dark_fraction(gray, text, w, 25, 0.5).has_value());
 }
 
+// Amount text often sits close above a row rule; its glyph ink (set aside)
+// then takes up much of the search band. A faded rule with 60 % of its
+// positions so covered is still judged (Options::gray_min_text_free).
+TEST(DarkFraction, FaintRuleBesideTextIsStillJudged) {
+  cv::Mat gray(41, 200, CV_8UC1, cv::Scalar(kPaper)), text = cv::Mat::zeros(41, 200, CV_8UC1);
+  gray.row(20).setTo(kPaper - 45);
+  text(cv::Rect(0, 17, 120, 2)) = 255;  // glyph bottoms 2 px above the rule, over 60 % of it
+  detail::SegmentWindow w;
+  w.from = 0;
+  w.to = 199;
+  w.lo = w.hi = 20;
+  w.search = 3;
+  const std::optional<double> rule = detail::dark_fraction(gray, text, w, 25, Options{}.gray_min_text_free);
+  ASSERT_TRUE(rule.has_value());
+  EXPECT_DOUBLE_EQ(*rule, 1.0);
+}
+
 // A 5 x 4 table whose row rule 2 (over columns 1 and 2) and column rule 3
 // (beside rows 1 and 2) are faded: sparse dots on the binary page, light
 // gray (50 levels under the paper) on the gray page.
