@@ -70,8 +70,9 @@ struct Scale {
   int gray_dark_levels = 25;
   double gray_min_used = 0.5;
   int gray_margin = 2, gray_search = 1, gray_paper_gap = 1, gray_paper_width = 2;
-  int gray_grow = 1;
-  int gray_faded_levels = 0;  // binarized ink set aside grows by this much (~0.25 mm)
+  int gray_grow = 1;           // binarized ink set aside grows by this much (~0.25 mm)
+  int gray_faded_levels = 0;   // Options::gray_faded_levels (gray levels)
+  int gray_reach = 2;          // a rule piece's end is gray-anchored this far from a crossing line (~8 mm)
 
   Scale(double dpi, const Options& o) {
     const double mm = dpi / 25.4;
@@ -102,6 +103,7 @@ struct Scale {
     gray_paper_gap = px(0.3, 1);
     gray_paper_width = px(0.8, 2);
     gray_grow = px(0.25, 1);
+    gray_reach = px(o.dash_max_gap_mm, 2);
     gray_faded_levels = o.gray_faded_levels;
     if (o.chain_min_mm > 0)
       chain = detail::ChainParams{px(o.dash_min_mm, 3), bridge, px(o.dash_max_gap_mm, 2),
@@ -162,14 +164,79 @@ bool anchored(const cv::Mat& other, const cv::Mat& labels, int own, bool horizon
   return false;
 }
 
-// Keeps pieces that are long, or anchored at both ends (see anchored());
+// The gray page of a table, for judging rule pieces that did not binarize
+// (see Options::gray_min_dark_fraction). Empty `gray`: none.
+struct GrayPage {
+  cv::Mat gray, text;  // text: glyph ink to set aside (detail::dark_fraction)
+  // For gray_anchored(): `text` without thin components (at most
+  // Scale::thin px across a horizontal / vertical line): the dashes a faded
+  // rule binarized into.
+  cv::Mat text_h, text_v;
+  int glyph_level = -1;  // a dark quantile of the glyph ink (-1: no glyphs), see add_gray_evidence()
+  bool on() const { return !gray.empty(); }
+};
+
+// Whether a line piece is solid ink: at least 0.8 of the positions along
+// it have ink of `own` (CV_8U: its direction's line mask AND the ink) within
+// s.gray_search across its centre. A rule piece is; glyph strokes of stacked
+// text lines chained into a piece are not (basic_economic rough: 0.38 vs 1.0).
+bool solid_piece(const cv::Mat& own, bool horizontal, const LineSeg& g, const Scale& s) {
+  const int a = int(std::lround(g.across)), across_size = horizontal ? own.rows : own.cols;
+  const int b0 = std::max(0, a - s.gray_search), b1 = std::min(across_size - 1, a + s.gray_search);
+  int inked = 0;
+  for (int k = g.start; k <= g.end; ++k) {
+    bool any = false;
+    for (int b = b0; b <= b1 && !any; ++b) any = (horizontal ? own.at<std::uint8_t>(b, k) : own.at<std::uint8_t>(k, b)) != 0;
+    inked += any;
+  }
+  return inked >= 0.8 * (g.end - g.start + 1);
+}
+
+// Whether the end of a line piece at `along` (dir -1: its start, +1: its end)
+// reaches a crossing line of `other` on the gray page: the first crossing
+// ink within s.tol of the line, at most s.gray_reach pixels beyond the end,
+// is found, and the gap up to it is dark (detail::dark_fraction at least
+// s.gray_fraction, the rule's own binarized dashes not set aside) or at
+// most s.gray_margin + s.tol long: the piece is part of a rule that faded
+// in between.
+bool gray_anchored(const GrayPage& page, const cv::Mat& other, bool horizontal, int along, double across,
+                   int dir, const Scale& s) {
+  const int a = int(std::lround(across));
+  const int along_size = horizontal ? other.cols : other.rows, across_size = horizontal ? other.rows : other.cols;
+  if (a - s.tol < 0 || a + s.tol >= across_size) return false;
+  for (int d = 1; d <= s.gray_reach; ++d) {
+    const int k = along + dir * d;
+    if (k < 0 || k >= along_size) return false;
+    bool crossing = false;
+    for (int b = a - s.tol; b <= a + s.tol && !crossing; ++b)
+      crossing = (horizontal ? other.at<std::uint8_t>(b, k) : other.at<std::uint8_t>(k, b)) != 0;
+    if (!crossing) continue;
+    if (d - 1 <= s.gray_margin + s.tol) return true;  // all but touching (~1.6 mm)
+    detail::SegmentWindow w;
+    w.horizontal = horizontal;
+    w.lo = w.hi = a;
+    w.from = std::min(along + dir, k - dir * s.gray_margin);
+    w.to = std::max(along + dir, k - dir * s.gray_margin);
+    w.search = s.gray_search;
+    w.paper_gap = s.gray_paper_gap;
+    w.paper_width = s.gray_paper_width;
+    const std::optional<double> dark =
+        detail::dark_fraction(page.gray, horizontal ? page.text_h : page.text_v, w, s.gray_dark_levels, s.gray_min_used);
+    return dark && *dark >= s.gray_fraction;
+  }
+  return false;
+}
+
+// Keeps pieces that are long, or anchored at both ends (see anchored();
+// with a gray page, also gray_anchored() for a solid_piece(); `own`: the
+// ink of the line mask the pieces come from);
 // writes the kept pieces into `kept` (255) and returns their measurements.
 // This drops a dash or a character stroke glued to one ruling line, while a
 // short real segment (between two crossing lines) survives. `thin` receives
 // every piece not too thick, kept or not (see Evidence).
 std::vector<LineSeg> keep_pieces(const std::vector<Piece>& pieces, const cv::Mat& labels,
-                                 const cv::Mat& other, bool horizontal, const Scale& s, cv::Mat& kept,
-                                 cv::Mat& thin) {
+                                 const cv::Mat& own, const cv::Mat& other, bool horizontal, const Scale& s,
+                                 const GrayPage& page, cv::Mat& kept, cv::Mat& thin) {
   int max_label = 0;
   for (const Piece& p : pieces) max_label = std::max(max_label, p.label);
   std::vector<std::uint8_t> keep_label(std::size_t(max_label) + 1, 0), thin_label(keep_label);
@@ -178,10 +245,14 @@ std::vector<LineSeg> keep_pieces(const std::vector<Piece>& pieces, const cv::Mat
     const LineSeg& g = p.seg;
     thin_label[p.label] = 255;
     const bool is_long = g.end - g.start + 1 >= s.long_len;
-    if (!is_long &&
-        !(anchored(other, labels, p.label, horizontal, g.start, g.across, -1, s.tol, s.max_gap) &&
-          anchored(other, labels, p.label, horizontal, g.end, g.across, +1, s.tol, s.max_gap)))
-      continue;
+    std::optional<bool> solid;  // solid_piece(), computed when first needed
+    auto end_anchored = [&](int along, int dir) {
+      if (anchored(other, labels, p.label, horizontal, along, g.across, dir, s.tol, s.max_gap)) return true;
+      if (!page.on()) return false;
+      if (!solid) solid = solid_piece(own, horizontal, g, s);
+      return *solid && gray_anchored(page, other, horizontal, along, g.across, dir, s);
+    };
+    if (!is_long && !(end_anchored(g.start, -1) && end_anchored(g.end, +1))) continue;
     keep_label[p.label] = 255;
     out.push_back(g);
   }
@@ -376,12 +447,28 @@ void add_gray_evidence(const cv::Mat& gray, const cv::Mat& text, const cv::Mat& 
 std::optional<Grid> analyze(const cv::Mat& h, const cv::Mat& v, const cv::Mat& ev_h, const cv::Mat& ev_v,
                             const cv::Mat& ink, const cv::Mat& gray, cv::Point origin,
                             const Scale& s, cv::Mat& kept_h, cv::Mat& kept_v) {
+  GrayPage page;
+  if (!gray.empty() && s.gray_fraction > 0) {
+    page.gray = gray;
+    page.text = glyph_ink(ink, h, v);
+    page.glyph_level = detail::quantile_gray(gray, page.text, 0.25);
+    const cv::Mat grow = cv::getStructuringElement(cv::MORPH_RECT, {2 * s.gray_grow + 1, 2 * s.gray_grow + 1});
+    cv::bitwise_and(page.text, ~detail::thin_components(page.text, true, s.thin), page.text_h);
+    cv::bitwise_and(page.text, ~detail::thin_components(page.text, false, s.thin), page.text_v);
+    for (cv::Mat* m : {&page.text, &page.text_h, &page.text_v}) cv::dilate(*m, *m, grow);
+  }
+
+  cv::Mat h_ink, v_ink;  // line-mask pixels that are ink (chains are written with their gaps)
+  if (page.on()) {
+    cv::bitwise_and(h, ink, h_ink);
+    cv::bitwise_and(v, ink, v_ink);
+  }
   cv::Mat h_labels, v_labels;
   const std::vector<Piece> h_pieces = pieces_of(h, true, s, h_labels);
   const std::vector<Piece> v_pieces = pieces_of(v, false, s, v_labels);
   cv::Mat thin_h, thin_v;
-  const std::vector<LineSeg> h_segs = keep_pieces(h_pieces, h_labels, v, true, s, kept_h, thin_h);
-  const std::vector<LineSeg> v_segs = keep_pieces(v_pieces, v_labels, h, false, s, kept_v, thin_v);
+  const std::vector<LineSeg> h_segs = keep_pieces(h_pieces, h_labels, h_ink, v, true, s, page, kept_h, thin_h);
+  const std::vector<LineSeg> v_segs = keep_pieces(v_pieces, v_labels, v_ink, h, false, s, page, kept_v, thin_v);
 
   std::vector<Edge> rows = detail::cluster_lines(h_segs, s.tol);
   std::vector<Edge> cols = detail::cluster_lines(v_segs, s.tol);
@@ -398,20 +485,12 @@ std::optional<Grid> analyze(const cv::Mat& h, const cv::Mat& v, const cv::Mat& e
     v_ev.faint = detail::long_vertical_runs(ink, s.faint_len, s.bridge);
   }
 
-  cv::Mat text;
-  int glyph_level = -1;
-  if (!gray.empty() && s.gray_fraction > 0) {
-    text = glyph_ink(ink, h, v);
-    glyph_level = detail::quantile_gray(gray, text, 0.25);
-    cv::dilate(text, text, cv::getStructuringElement(cv::MORPH_RECT, {2 * s.gray_grow + 1, 2 * s.gray_grow + 1}));
-  }
-
   // Prune phantom edges until stable; each pass removes at least one edge.
   Coverage cov;
   std::vector<GridCell> cells;
   for (;;) {
     cov = measure_all(h_ev, v_ev, rows, cols, s);
-    if (!gray.empty() && s.gray_fraction > 0) add_gray_evidence(gray, text, h, v, glyph_level, rows, cols, s, cov);
+    if (page.on()) add_gray_evidence(page.gray, page.text, h, v, page.glyph_level, rows, cols, s, cov);
     std::vector<int> dead_rows = detail::empty_interior_rows(cov, s.coverage);
     std::vector<int> dead_cols = detail::empty_interior_cols(cov, s.coverage);
     if (dead_rows.empty() && dead_cols.empty()) {

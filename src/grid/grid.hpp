@@ -63,7 +63,10 @@ struct Options {
   // glyph stroke on the rule's position can be chained into them) must be
   // at least gray_faded_levels lighter than the darkest quarter of the
   // table's glyph ink (clean scans: rules ~50 levels darker than that; rough
-  // scans: faded rules -3 .. +45). gray_min_dark_fraction = 0 turns this off.
+  // scans: faded rules -3 .. +45). The same darkness test also anchors the
+  // loose end of a solid rule piece shorter than 15 mm to a crossing line up
+  // to dash_max_gap_mm beyond it (a two-row table's column rule that faded
+  // at one end). gray_min_dark_fraction = 0 turns all of this off.
   double gray_min_dark_fraction = 0.2;
   int gray_dark_levels = 25;
   double gray_min_text_free = 0.3;  // 0.5 lost rules under amounts (rough TEDS-S 0.955 vs 0.953)

@@ -126,6 +126,32 @@ TEST(GrayEvidence, FadedRulesKeepCellsApart) {
   EXPECT_EQ(spans(d.tables[0].cells), spans(expected));
 }
 
+// A two-row table (rows 7.4 mm: its column rules are shorter than the 15 mm
+// that needs no anchoring) whose column rule 2 faded over its top 5 mm:
+// the binarized piece reaches the bottom rule only, so without the gray
+// page the column is lost (empty_tables rough: a 2 x 5 table read as 2 x 3).
+TEST(GrayEvidence, ShortRulePieceReachesItsCrossingLineOnGray) {
+  const double dpi = 200;
+  Image page = blank_page(dpi);
+  Layout layout = testing::plain_layout(2, 4);
+  layout.row_heights = {7.4, 7.4};
+  DrawStyle style;
+  style.thickness = 2;
+  const auto expected = draw_table(page, dpi, layout, style);
+  const int x = px(20 + 80, dpi), y0 = px(30, dpi) + 2, y1 = px(30 + 5, dpi);
+  fade_on_binary(page, false, x, y0, y1, 2, dpi);
+  Image gray = gray_of(page);
+  fade_on_gray(gray, false, x, y0, y1, 2, kPaper - 50);
+
+  const Detection binary_only = detect(page, dpi);  // the case this guards: the column is lost
+  ASSERT_EQ(binary_only.tables.size(), 1u);
+  EXPECT_NE(spans(binary_only.tables[0].cells), spans(expected));
+
+  const Detection d = detect(page, gray, dpi);
+  ASSERT_EQ(d.tables.size(), 1u);
+  EXPECT_EQ(spans(d.tables[0].cells), spans(expected));
+}
+
 // Header text centred in its merged cells lies where the absent rules would
 // be (see GridDetect.CentredTextAcrossAbsentLinesKeepsMerges); on the gray
 // page it is dark, yet the merges must stay.
