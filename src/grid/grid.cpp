@@ -26,6 +26,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/cv_image.hpp"
+#include "grid/gray_evidence.hpp"
 #include "grid/lattice.hpp"
 #include "grid/lines.hpp"
 #include "grid/text_columns.hpp"
@@ -58,6 +59,20 @@ struct Scale {
   int fill_gap = 2;  // chaining gap of the coverage evidence (dash_fill_gap_mm)
   int thin = 3;    // thickest dash of a broken line (~0.8 mm)
   int anchor = 2;  // a chained line's ends lie this close to a crossing line (~1 mm)
+  // Gray evidence (add_gray_evidence, detail::dark_fraction): the dark
+  // fraction that makes a segment present (off if <= 0), gray levels below
+  // the paper that count as dark, and the least share of a segment that must
+  // be free of text; the segment's ends skipped near its crossing lines
+  // (~0.8 mm); how far off its edge band a rule is searched (~0.4 mm); paper
+  // rows beside it start this far beyond the search band (~0.3 mm) and are
+  // this thick (~0.8 mm).
+  double gray_fraction = 0;
+  int gray_dark_levels = 25;
+  double gray_min_used = 0.5;
+  int gray_margin = 2, gray_search = 1, gray_paper_gap = 1, gray_paper_width = 2;
+  int gray_grow = 1;           // binarized ink set aside grows by this much (~0.25 mm)
+  int gray_faded_levels = 0;   // Options::gray_faded_levels (gray levels)
+  int gray_reach = 2;          // a rule piece's end is gray-anchored this far from a crossing line (~8 mm)
 
   Scale(double dpi, const Options& o) {
     const double mm = dpi / 25.4;
@@ -80,6 +95,16 @@ struct Scale {
     thin = px(0.8, 3);
     fill_gap = px(o.dash_fill_gap_mm, 2);
     anchor = px(1.0, 2);
+    gray_fraction = o.gray_min_dark_fraction;
+    gray_dark_levels = o.gray_dark_levels;
+    gray_min_used = o.gray_min_text_free;
+    gray_margin = px(0.8, 2);
+    gray_search = px(0.4, 1);
+    gray_paper_gap = px(0.3, 1);
+    gray_paper_width = px(0.8, 2);
+    gray_grow = px(0.25, 1);
+    gray_reach = px(o.dash_max_gap_mm, 2);
+    gray_faded_levels = o.gray_faded_levels;
     if (o.chain_min_mm > 0)
       chain = detail::ChainParams{px(o.dash_min_mm, 3), bridge, px(o.dash_max_gap_mm, 2),
                                   px(o.chain_min_mm, 16), o.chain_min_fill};
@@ -139,14 +164,79 @@ bool anchored(const cv::Mat& other, const cv::Mat& labels, int own, bool horizon
   return false;
 }
 
-// Keeps pieces that are long, or anchored at both ends (see anchored());
+// The gray page of a table, for judging rule pieces that did not binarize
+// (see Options::gray_min_dark_fraction). Empty `gray`: none.
+struct GrayPage {
+  cv::Mat gray, text;  // text: glyph ink to set aside (detail::dark_fraction)
+  // For gray_anchored(): `text` without thin components (at most
+  // Scale::thin px across a horizontal / vertical line): the dashes a faded
+  // rule binarized into.
+  cv::Mat text_h, text_v;
+  int glyph_level = -1;  // a dark quantile of the glyph ink (-1: no glyphs), see add_gray_evidence()
+  bool on() const { return !gray.empty(); }
+};
+
+// Whether a line piece is solid ink: at least 0.8 of the positions along
+// it have ink of `own` (CV_8U: its direction's line mask AND the ink) within
+// s.gray_search across its centre. A rule piece is; glyph strokes of stacked
+// text lines chained into a piece are not (basic_economic rough: 0.38 vs 1.0).
+bool solid_piece(const cv::Mat& own, bool horizontal, const LineSeg& g, const Scale& s) {
+  const int a = int(std::lround(g.across)), across_size = horizontal ? own.rows : own.cols;
+  const int b0 = std::max(0, a - s.gray_search), b1 = std::min(across_size - 1, a + s.gray_search);
+  int inked = 0;
+  for (int k = g.start; k <= g.end; ++k) {
+    bool any = false;
+    for (int b = b0; b <= b1 && !any; ++b) any = (horizontal ? own.at<std::uint8_t>(b, k) : own.at<std::uint8_t>(k, b)) != 0;
+    inked += any;
+  }
+  return inked >= 0.8 * (g.end - g.start + 1);
+}
+
+// Whether the end of a line piece at `along` (dir -1: its start, +1: its end)
+// reaches a crossing line of `other` on the gray page: the first crossing
+// ink within s.tol of the line, at most s.gray_reach pixels beyond the end,
+// is found, and the gap up to it is dark (detail::dark_fraction at least
+// s.gray_fraction, the rule's own binarized dashes not set aside) or at
+// most s.gray_margin + s.tol long: the piece is part of a rule that faded
+// in between.
+bool gray_anchored(const GrayPage& page, const cv::Mat& other, bool horizontal, int along, double across,
+                   int dir, const Scale& s) {
+  const int a = int(std::lround(across));
+  const int along_size = horizontal ? other.cols : other.rows, across_size = horizontal ? other.rows : other.cols;
+  if (a - s.tol < 0 || a + s.tol >= across_size) return false;
+  for (int d = 1; d <= s.gray_reach; ++d) {
+    const int k = along + dir * d;
+    if (k < 0 || k >= along_size) return false;
+    bool crossing = false;
+    for (int b = a - s.tol; b <= a + s.tol && !crossing; ++b)
+      crossing = (horizontal ? other.at<std::uint8_t>(b, k) : other.at<std::uint8_t>(k, b)) != 0;
+    if (!crossing) continue;
+    if (d - 1 <= s.gray_margin + s.tol) return true;  // all but touching (~1.6 mm)
+    detail::SegmentWindow w;
+    w.horizontal = horizontal;
+    w.lo = w.hi = a;
+    w.from = std::min(along + dir, k - dir * s.gray_margin);
+    w.to = std::max(along + dir, k - dir * s.gray_margin);
+    w.search = s.gray_search;
+    w.paper_gap = s.gray_paper_gap;
+    w.paper_width = s.gray_paper_width;
+    const std::optional<double> dark =
+        detail::dark_fraction(page.gray, horizontal ? page.text_h : page.text_v, w, s.gray_dark_levels, s.gray_min_used);
+    return dark && *dark >= s.gray_fraction;
+  }
+  return false;
+}
+
+// Keeps pieces that are long, or anchored at both ends (see anchored();
+// with a gray page, also gray_anchored() for a solid_piece(); `own`: the
+// ink of the line mask the pieces come from);
 // writes the kept pieces into `kept` (255) and returns their measurements.
 // This drops a dash or a character stroke glued to one ruling line, while a
 // short real segment (between two crossing lines) survives. `thin` receives
 // every piece not too thick, kept or not (see Evidence).
 std::vector<LineSeg> keep_pieces(const std::vector<Piece>& pieces, const cv::Mat& labels,
-                                 const cv::Mat& other, bool horizontal, const Scale& s, cv::Mat& kept,
-                                 cv::Mat& thin) {
+                                 const cv::Mat& own, const cv::Mat& other, bool horizontal, const Scale& s,
+                                 const GrayPage& page, cv::Mat& kept, cv::Mat& thin) {
   int max_label = 0;
   for (const Piece& p : pieces) max_label = std::max(max_label, p.label);
   std::vector<std::uint8_t> keep_label(std::size_t(max_label) + 1, 0), thin_label(keep_label);
@@ -155,10 +245,14 @@ std::vector<LineSeg> keep_pieces(const std::vector<Piece>& pieces, const cv::Mat
     const LineSeg& g = p.seg;
     thin_label[p.label] = 255;
     const bool is_long = g.end - g.start + 1 >= s.long_len;
-    if (!is_long &&
-        !(anchored(other, labels, p.label, horizontal, g.start, g.across, -1, s.tol, s.max_gap) &&
-          anchored(other, labels, p.label, horizontal, g.end, g.across, +1, s.tol, s.max_gap)))
-      continue;
+    std::optional<bool> solid;  // solid_piece(), computed when first needed
+    auto end_anchored = [&](int along, int dir) {
+      if (anchored(other, labels, p.label, horizontal, along, g.across, dir, s.tol, s.max_gap)) return true;
+      if (!page.on()) return false;
+      if (!solid) solid = solid_piece(own, horizontal, g, s);
+      return *solid && gray_anchored(page, other, horizontal, along, g.across, dir, s);
+    };
+    if (!is_long && !(end_anchored(g.start, -1) && end_anchored(g.end, +1))) continue;
     keep_label[p.label] = 255;
     out.push_back(g);
   }
@@ -298,18 +392,83 @@ std::vector<int> unused_edges(const std::vector<GridCell>& cells, int n_edges, b
   return out;
 }
 
+// Glyph ink: ink that is not in the line masks `h`, `v`, each grown by 1 px
+// so that a rule's ragged edge is not glyph ink. CV_8U.
+cv::Mat glyph_ink(const cv::Mat& ink, const cv::Mat& h, const cv::Mat& v) {
+  cv::Mat lines, glyphs;
+  cv::bitwise_or(h, v, lines);
+  cv::dilate(lines, lines, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
+  cv::bitwise_and(ink, ~lines, glyphs);
+  return glyphs;
+}
+
+// Segments that the line masks leave absent (coverage < s.coverage) but
+// whose rule shows on the gray page (detail::dark_fraction() at least
+// s.gray_fraction) are made present (coverage s.coverage). Only faded
+// segments are judged so: the line-mask pixels `h` / `v` within the segment,
+// if any, must not be as dark as glyphs (rule_core_gray() at least
+// glyph_level + s.gray_faded_levels; glyph_level: a dark quantile of the
+// glyph ink, -1 if there is none). A glyph stroke lying on an absent rule's position (the 刂 of
+// 划 centred in a merged cell) can be chained into the line masks; it is as
+// dark as the other glyphs, a faded rule is lighter. Border edges are left
+// alone (they never join cells). All images are in the frame of the edges.
+void add_gray_evidence(const cv::Mat& gray, const cv::Mat& text, const cv::Mat& h, const cv::Mat& v,
+                       int glyph_level, const std::vector<Edge>& rows, const std::vector<Edge>& cols,
+                       const Scale& s, Coverage& cov) {
+  auto pass = [&](std::vector<std::vector<double>>& m, const std::vector<Edge>& edges,
+                  const std::vector<Edge>& crossing, bool horizontal) {
+    for (std::size_t i = 1; i + 1 < edges.size() && i < m.size(); ++i) {
+      if (edges[i].synthetic) continue;
+      for (std::size_t j = 0; j + 1 < crossing.size() && j < m[i].size(); ++j) {
+        if (m[i][j] >= s.coverage) continue;
+        detail::SegmentWindow w;
+        w.horizontal = horizontal;
+        w.lo = edges[i].lo;
+        w.hi = edges[i].hi;
+        w.from = crossing[j].hi + 1 + s.gray_margin;
+        w.to = crossing[j + 1].lo - 1 - s.gray_margin;
+        w.search = s.gray_search;
+        w.paper_gap = s.gray_paper_gap;
+        w.paper_width = s.gray_paper_width;
+        const int rule_level = detail::rule_core_gray(gray, horizontal ? h : v, w);
+        if (rule_level >= 0 && glyph_level >= 0 && rule_level < glyph_level + s.gray_faded_levels) continue;  // not faded
+        const std::optional<double> dark = detail::dark_fraction(gray, text, w, s.gray_dark_levels, s.gray_min_used);
+        if (dark && *dark >= s.gray_fraction) m[i][j] = s.coverage;
+      }
+    }
+  };
+  pass(cov.h, rows, cols, true);
+  pass(cov.v, cols, rows, false);
+}
+
 // Analyzes one candidate table: `h` and `v` are the line masks restricted to
 // one connected component, in the frame of its bounding box whose top-left is
 // `origin` on the page. On success also returns the kept line pixels.
 std::optional<Grid> analyze(const cv::Mat& h, const cv::Mat& v, const cv::Mat& ev_h, const cv::Mat& ev_v,
-                            const cv::Mat& ink, cv::Point origin,
+                            const cv::Mat& ink, const cv::Mat& gray, cv::Point origin,
                             const Scale& s, cv::Mat& kept_h, cv::Mat& kept_v) {
+  GrayPage page;
+  if (!gray.empty() && s.gray_fraction > 0) {
+    page.gray = gray;
+    page.text = glyph_ink(ink, h, v);
+    page.glyph_level = detail::quantile_gray(gray, page.text, 0.25);
+    const cv::Mat grow = cv::getStructuringElement(cv::MORPH_RECT, {2 * s.gray_grow + 1, 2 * s.gray_grow + 1});
+    cv::bitwise_and(page.text, ~detail::thin_components(page.text, true, s.thin), page.text_h);
+    cv::bitwise_and(page.text, ~detail::thin_components(page.text, false, s.thin), page.text_v);
+    for (cv::Mat* m : {&page.text, &page.text_h, &page.text_v}) cv::dilate(*m, *m, grow);
+  }
+
+  cv::Mat h_ink, v_ink;  // line-mask pixels that are ink (chains are written with their gaps)
+  if (page.on()) {
+    cv::bitwise_and(h, ink, h_ink);
+    cv::bitwise_and(v, ink, v_ink);
+  }
   cv::Mat h_labels, v_labels;
   const std::vector<Piece> h_pieces = pieces_of(h, true, s, h_labels);
   const std::vector<Piece> v_pieces = pieces_of(v, false, s, v_labels);
   cv::Mat thin_h, thin_v;
-  const std::vector<LineSeg> h_segs = keep_pieces(h_pieces, h_labels, v, true, s, kept_h, thin_h);
-  const std::vector<LineSeg> v_segs = keep_pieces(v_pieces, v_labels, h, false, s, kept_v, thin_v);
+  const std::vector<LineSeg> h_segs = keep_pieces(h_pieces, h_labels, h_ink, v, true, s, page, kept_h, thin_h);
+  const std::vector<LineSeg> v_segs = keep_pieces(v_pieces, v_labels, v_ink, h, false, s, page, kept_v, thin_v);
 
   std::vector<Edge> rows = detail::cluster_lines(h_segs, s.tol);
   std::vector<Edge> cols = detail::cluster_lines(v_segs, s.tol);
@@ -331,6 +490,7 @@ std::optional<Grid> analyze(const cv::Mat& h, const cv::Mat& v, const cv::Mat& e
   std::vector<GridCell> cells;
   for (;;) {
     cov = measure_all(h_ev, v_ev, rows, cols, s);
+    if (page.on()) add_gray_evidence(page.gray, page.text, h, v, page.glyph_level, rows, cols, s, cov);
     std::vector<int> dead_rows = detail::empty_interior_rows(cov, s.coverage);
     std::vector<int> dead_cols = detail::empty_interior_cols(cov, s.coverage);
     if (dead_rows.empty() && dead_cols.empty()) {
@@ -458,8 +618,9 @@ void add_chained_lines(const cv::Mat& ink, const Scale& s, int max_gap, cv::Mat&
   cv::bitwise_or(v, anchored_chains(vc, all_h, false, s.anchor, std::max(s.min_h_len, s.min_v_len)), v);
 }
 
-Detection run(const Image& binary, double dpi, const Options& options) {
+Detection run(const Image& binary, const Image* gray_page, double dpi, const Options& options) {
   const Scale s(dpi, options);
+  const cv::Mat gray = gray_page ? as_mat(*gray_page) : cv::Mat();
   cv::Mat ink;
   cv::compare(as_mat(binary), 127, ink, cv::CMP_GT);
   cv::Mat h = detail::long_horizontal_runs(ink, s.min_h_len, s.bridge);
@@ -504,7 +665,8 @@ Detection run(const Image& binary, double dpi, const Options& options) {
     cv::Mat eh, ev;
     cv::bitwise_and(ev_h(box), component, eh);
     cv::bitwise_and(ev_v(box), component, ev);
-    std::optional<Grid> grid = analyze(th, tv, eh, ev, ink(box), box.tl(), s, kept_h, kept_v);
+    std::optional<Grid> grid =
+        analyze(th, tv, eh, ev, ink(box), gray.empty() ? gray : gray(box), box.tl(), s, kept_h, kept_v);
     if (!grid) continue;
     cv::Mat roi = line_mask(box);
     cv::bitwise_or(roi, kept_h, roi);
@@ -519,16 +681,18 @@ Detection run(const Image& binary, double dpi, const Options& options) {
   return out;
 }
 
-}  // namespace
-
-Result<Detection> detect_checked(const Image& binary, double dpi, const Options& options) {
+// detect_checked with an optional gray page (null: binary only).
+Result<Detection> checked(const Image& binary, const Image* gray, double dpi, const Options& options) {
   if (binary.empty() || binary.channels != 1 ||
       binary.pixels.size() != std::size_t(binary.width) * binary.height)
     return fail(ErrorCode::kInternal, "grid::detect: expected a non-empty 1-channel binary image");
+  if (gray && (gray->channels != 1 || gray->width != binary.width || gray->height != binary.height ||
+               gray->pixels.size() != std::size_t(gray->width) * gray->height))
+    return fail(ErrorCode::kInternal, "grid::detect: the gray page must be 1-channel and the size of the binary");
   if (!(dpi > 0 && dpi < 10000))
     return fail(ErrorCode::kInternal, "grid::detect: dpi must be positive");
   try {
-    return run(binary, dpi, options);
+    return run(binary, gray, dpi, options);
   } catch (const cv::Exception& e) {
     return fail(ErrorCode::kInternal, std::string("grid::detect: OpenCV: ") + e.what());
   } catch (const std::exception& e) {
@@ -536,12 +700,29 @@ Result<Detection> detect_checked(const Image& binary, double dpi, const Options&
   }
 }
 
-Detection detect(const Image& binary, double dpi, const Options& options) {
-  Result<Detection> r = detect_checked(binary, dpi, options);
+Detection or_empty(Result<Detection> r, const Image& binary) {
   if (r) return std::move(*r);
   Detection empty;
   if (binary.width > 0 && binary.height > 0) empty.line_mask = Image(binary.width, binary.height, 1, 0);
   return empty;
+}
+
+}  // namespace
+
+Result<Detection> detect_checked(const Image& binary, double dpi, const Options& options) {
+  return checked(binary, nullptr, dpi, options);
+}
+
+Result<Detection> detect_checked(const Image& binary, const Image& gray, double dpi, const Options& options) {
+  return checked(binary, &gray, dpi, options);
+}
+
+Detection detect(const Image& binary, double dpi, const Options& options) {
+  return or_empty(checked(binary, nullptr, dpi, options), binary);
+}
+
+Detection detect(const Image& binary, const Image& gray, double dpi, const Options& options) {
+  return or_empty(checked(binary, &gray, dpi, options), binary);
 }
 
 }  // namespace scantab::grid

@@ -51,6 +51,26 @@ struct Options {
   double dash_fill_gap_mm = 5.0;
   double chain_min_mm = 15.0;
   double chain_min_fill = 0.6;
+  // Only with a gray page (see detect()): a lattice segment that the line
+  // pixels leave absent is still present when, along at least
+  // gray_min_dark_fraction of it, the gray page is at least gray_dark_levels
+  // (0..255) darker than the paper beside it, positions crossed by glyph ink
+  // set aside; at least gray_min_text_free of the segment must be free of
+  // glyph ink to judge it (see src/grid/gray_evidence.hpp). Rough scans
+  // (corpus of 17 budget tables, 200 dpi): absent segments <= 0.04 (one
+  // 0.13), faded present ones mostly 0.2 .. 0.9. Only faded segments are
+  // judged so: the rule pixels the line masks found within the segment (a
+  // glyph stroke on the rule's position can be chained into them) must be
+  // at least gray_faded_levels lighter than the darkest quarter of the
+  // table's glyph ink (clean scans: rules ~50 levels darker than that; rough
+  // scans: faded rules -3 .. +45). The same darkness test also anchors the
+  // loose end of a solid rule piece shorter than 15 mm to a crossing line up
+  // to dash_max_gap_mm beyond it (a two-row table's column rule that faded
+  // at one end). gray_min_dark_fraction = 0 turns all of this off.
+  double gray_min_dark_fraction = 0.2;
+  int gray_dark_levels = 25;
+  double gray_min_text_free = 0.3;  // 0.5 lost rules under amounts (rough TEDS-S 0.955 vs 0.953)
+  int gray_faded_levels = 0;
 };
 
 struct Detection {
@@ -68,5 +88,12 @@ struct Detection {
 // line_mask is all zero and the size of the input.
 Result<Detection> detect_checked(const Image& binary, double dpi, const Options& options = {});
 Detection detect(const Image& binary, double dpi, const Options& options = {});
+
+// The same, also given the gray page `binary` was made from (1 channel, same
+// size, 0 = black ink, 255 = paper): faded rules that binarized into sparse
+// dots or vanished are then judged on it (Options::gray_min_contrast). A gray
+// page of another size or channel count is an error.
+Result<Detection> detect_checked(const Image& binary, const Image& gray, double dpi, const Options& options = {});
+Detection detect(const Image& binary, const Image& gray, double dpi, const Options& options = {});
 
 }  // namespace scantab::grid

@@ -370,7 +370,7 @@ Result<PageResult> Converter::convert_page(const PageImage& page, const std::str
   if (prepared->orientation_from_fallback)
     result.notes.push_back(fmt::format("orientation {}° from Tesseract OSD (layout cues ambiguous)", result.rotation_degrees));
 
-  grid::Detection detection = grid::detect(prepared->binary, dpi, options_.grid);
+  grid::Detection detection = grid::detect(prepared->binary, prepared->gray, dpi, options_.grid);
   if (!options_.debug_dir.empty())
     write_debug_images(options_.debug_dir, stem, page.page_index, *prepared, detection);
   if (detection.tables.empty()) {
