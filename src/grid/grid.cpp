@@ -592,25 +592,32 @@ cv::Mat anchored_chains(const cv::Mat& chains, const cv::Mat& crossing, bool hor
   return out;
 }
 
-// Adds broken / faded / dashed ruling lines to the long-run masks h and v.
-// Candidates are ink components thin across the line, after removing every
-// run of the crossing direction longer than that thickness (so a dash crossing
-// or touching a crossing line or a stub of one stays a thin dash), chained
-// by detail::chained_*_runs, and kept only when they meet two crossing lines
-// (plain or chained): a ruling line runs between borders, a row of 一-like
-// strokes inside a cell or in running text does not.
-// `max_gap` is the chaining gap in pixels (ChainParams::max_gap).
-void add_chained_lines(const cv::Mat& ink, const Scale& s, int max_gap, cv::Mat& h, cv::Mat& v) {
-  detail::ChainParams p = *s.chain;
-  p.max_gap = max_gap;
+// Candidates for broken / faded / dashed ruling lines: ink components thin
+// across the line, after removing every run of the crossing direction longer
+// than that thickness (so a dash crossing or touching a crossing line or a
+// stub of one stays a thin dash). `horizontal`: dashes of horizontal lines.
+struct ThinDashes {
+  cv::Mat horizontal, vertical;
+};
+
+ThinDashes thin_dashes(const cv::Mat& ink, const Scale& s) {
   // Unbridged runs are ink, so removing them from the ink is an exclusive or.
   cv::Mat no_v, no_h;
   cv::bitwise_xor(ink, detail::long_vertical_runs(ink, s.thin + 1, 0), no_v);
   cv::bitwise_xor(ink, detail::long_horizontal_runs(ink, s.thin + 1, 0), no_h);
-  const cv::Mat thh = detail::thin_components(no_v, true, s.thin);
-  const cv::Mat hc = detail::chained_horizontal_runs(thh, p);
-  const cv::Mat thv = detail::thin_components(no_h, false, s.thin);
-  const cv::Mat vc = detail::chained_vertical_runs(thv, p);
+  return {detail::thin_components(no_v, true, s.thin), detail::thin_components(no_h, false, s.thin)};
+}
+
+// Adds broken / faded / dashed ruling lines to the long-run masks h and v:
+// the thin dashes chained by detail::chained_*_runs, kept only when they meet
+// two crossing lines (plain or chained): a ruling line runs between borders,
+// a row of 一-like strokes inside a cell or in running text does not.
+// `max_gap` is the chaining gap in pixels (ChainParams::max_gap).
+void add_chained_lines(const ThinDashes& dashes, const Scale& s, int max_gap, cv::Mat& h, cv::Mat& v) {
+  detail::ChainParams p = *s.chain;
+  p.max_gap = max_gap;
+  const cv::Mat hc = detail::chained_horizontal_runs(dashes.horizontal, p);
+  const cv::Mat vc = detail::chained_vertical_runs(dashes.vertical, p);
   cv::Mat all_h, all_v;
   cv::bitwise_or(h, hc, all_h);
   cv::bitwise_or(v, vc, all_v);
@@ -630,8 +637,9 @@ Detection run(const Image& binary, const Image* gray_page, double dpi, const Opt
   // Options::dash_fill_gap_mm.
   cv::Mat ev_h = h.clone(), ev_v = v.clone();
   if (s.chain) {
-    add_chained_lines(ink, s, s.chain->max_gap, h, v);
-    add_chained_lines(ink, s, s.fill_gap, ev_h, ev_v);
+    const ThinDashes dashes = thin_dashes(ink, s);
+    add_chained_lines(dashes, s, s.chain->max_gap, h, v);
+    add_chained_lines(dashes, s, s.fill_gap, ev_h, ev_v);
   }
 
   cv::Mat joined;
