@@ -425,11 +425,18 @@ Result<PageResult> Converter::convert_page(const PageImage& page, const std::str
     const std::vector<GridCell>& cells = detection.tables[t].cells;
     int first_number_row = draft.rows;
     std::vector<int> number_cells(std::size_t(std::max(0, draft.cols)), 0);  // per column
-    for (std::size_t i = 0; i < cells.size(); ++i)
+    // Per row: cells read as a one- or two-digit integer (a numbering row:
+    // 栏次 1, 2, 3 … under the header).
+    std::vector<int> small_integers(std::size_t(std::max(0, draft.rows)), 0);
+    static const std::regex small_integer(R"(\d{1,2})");
+    for (std::size_t i = 0; i < cells.size(); ++i) {
       if (jobs[cell_start[t] + i].kind == Job::Kind::kNumberCell) {
         first_number_row = std::min(first_number_row, cells[i].row);
         if (cells[i].col < draft.cols) ++number_cells[std::size_t(cells[i].col)];
       }
+      if (cells[i].row < draft.rows && std::regex_match(jobs[cell_start[t] + i].result.text, small_integer))
+        ++small_integers[std::size_t(cells[i].row)];
+    }
     for (std::size_t i = 0; i < cells.size(); ++i) {
       Job& job = jobs[cell_start[t] + i];
       const auto kind = cells[i].col < int(kinds.size()) ? kinds[std::size_t(cells[i].col)] : repair::ColumnKind::kUnknown;
@@ -445,16 +452,19 @@ Result<PageResult> Converter::convert_page(const PageImage& page, const std::str
       // A reading with two or more CJK characters, or one read with some
       // confidence (12次), is text, whatever the header says.
       const int cjk = cjk_count(job.result.text);
-      // chi_sim's readings of a lone digit (了 for 7, ] for 1, 〇 for 0), in a
-      // column where other cells are digits (序号 1, 2, 3 …), get the
-      // cross-check too, whatever the column's header.
-      static const std::vector<std::string> kLoneDigitMisreads = {"了", "]", "[", "|", "l", "I", "O", "o", "〇"};
+      // chi_sim's readings of a lone digit (了 for 7; ] 工 下 for 1; 〇 for 0),
+      // below the header in a column where other cells are digits (序号 1, 2,
+      // 3 …), or in a numbering row (three or more cells of the row read as
+      // small integers), get the cross-check too, whatever the column's header.
+      static const std::vector<std::string> kLoneDigitMisreads = {"了", "]", "[", "|", "l", "I", "O", "o", "〇", "工", "下"};
+      const bool below_header = cells[i].row > first_number_row;
       const bool digit_column = cells[i].col < draft.cols && number_cells[std::size_t(cells[i].col)] >= 2;
+      const bool numbering_row = cells[i].row < draft.rows && small_integers[std::size_t(cells[i].row)] >= 3;
       const bool lone_digit_misread =
-          digit_column && std::find(kLoneDigitMisreads.begin(), kLoneDigitMisreads.end(), job.result.text) !=
-                              kLoneDigitMisreads.end();
-      const bool number_reading = number_column && (cjk == 0 || (cjk == 1 && job.result.confidence < 0.75));
-      if ((number_reading || lone_digit_misread) && cells[i].row > first_number_row && !job.result.text.empty()) {
+          ((digit_column && below_header) || numbering_row) &&
+          std::find(kLoneDigitMisreads.begin(), kLoneDigitMisreads.end(), job.result.text) != kLoneDigitMisreads.end();
+      const bool number_reading = number_column && below_header && (cjk == 0 || (cjk == 1 && job.result.confidence < 0.75));
+      if ((number_reading || lone_digit_misread) && !job.result.text.empty()) {
         job.readings.push_back({job.result.text, job.result.confidence, kTextModel});
         job.kind = Job::Kind::kNumberCell;
         second.push_back(cell_start[t] + i);
