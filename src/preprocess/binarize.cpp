@@ -98,13 +98,18 @@ BlockStats block_stats(const cv::Mat& gray, int window) {
 // Linear interpolation of block values back to pixels (the centre of block
 // i sits at pixel i*q + (q-1)/2; beyond the outer centres the value is held),
 // as cv::resize(INTER_LINEAR) would map it.
+// Per pixel: the lower block `lo` and the weight `w` of block lo + 1 (0 at
+// and beyond the outer centres; rows of blocks carry one repeated block past
+// the end, so lo + 1 is always readable).
 struct Taps {
-  std::vector<int> lo, hi;
-  std::vector<float> w;  // weight of hi
+  std::vector<int> lo;
+  std::vector<float> w;
 };
 
 Taps interpolation_taps(int pixels, int blocks) {
   Taps t;
+  t.lo.reserve(std::size_t(pixels));
+  t.w.reserve(std::size_t(pixels));
   const double scale = double(blocks) / pixels;
   for (int x = 0; x < pixels; ++x) {
     double f = (x + 0.5) * scale - 0.5;
@@ -113,32 +118,46 @@ Taps interpolation_taps(int pixels, int blocks) {
     if (i < 0) i = 0, f = 0;
     if (i >= blocks - 1) i = blocks - 1, f = 0;
     t.lo.push_back(i);
-    t.hi.push_back(std::min(i + 1, blocks - 1));
     t.w.push_back(float(f));
   }
   return t;
 }
 
-// One interpolated pixel row of a block image.
-void interpolate_row(const cv::Mat& blocks, const Taps& tx, const Taps& ty, int y, std::vector<float>& across,
-                     std::vector<float>& row) {
-  const float* a = blocks.ptr<float>(ty.lo[y]);
-  const float* b = blocks.ptr<float>(ty.hi[y]);
-  const float wy = ty.w[y];
-  for (int i = 0; i < blocks.cols; ++i) across[i] = a[i] + wy * (b[i] - a[i]);
-  for (std::size_t x = 0; x < row.size(); ++x) row[x] = across[tx.lo[x]] + tx.w[x] * (across[tx.hi[x]] - across[tx.lo[x]]);
+// Pixel row y of the threshold and mean block images, interpolated in one
+// pass (they share the taps). `across_*` are scratch of blocks.cols + 1.
+void interpolate_rows(const BlockStats& stats, const Taps& tx, const Taps& ty, int y, std::vector<float>& across_t,
+                      std::vector<float>& across_m, std::vector<float>& threshold, std::vector<float>& mean) {
+  const int y0 = ty.lo[std::size_t(y)], y1 = std::min(y0 + 1, stats.threshold.rows - 1);
+  const float wy = ty.w[std::size_t(y)];
+  const float *ta = stats.threshold.ptr<float>(y0), *tb = stats.threshold.ptr<float>(y1);
+  const float *ma = stats.mean.ptr<float>(y0), *mb = stats.mean.ptr<float>(y1);
+  const int n = stats.threshold.cols;
+  for (int i = 0; i < n; ++i) {
+    across_t[std::size_t(i)] = ta[i] + wy * (tb[i] - ta[i]);
+    across_m[std::size_t(i)] = ma[i] + wy * (mb[i] - ma[i]);
+  }
+  across_t[std::size_t(n)] = across_t[std::size_t(n - 1)];
+  across_m[std::size_t(n)] = across_m[std::size_t(n - 1)];
+  const int* lo = tx.lo.data();
+  const float* w = tx.w.data();
+  for (std::size_t x = 0; x < threshold.size(); ++x) {
+    const float* t = across_t.data() + lo[x];
+    const float* m = across_m.data() + lo[x];
+    threshold[x] = t[0] + w[x] * (t[1] - t[0]);
+    mean[x] = m[0] + w[x] * (m[1] - m[0]);
+  }
 }
 
 // Sum of gray over [x - r, x + r] for every x of one row (edge pixels
 // repeated beyond the row's ends).
 void horizontal_sums(const std::uint8_t* g, int cols, int r, std::uint32_t* out) {
-  auto at = [&](int x) { return std::uint32_t(g[std::clamp(x, 0, cols - 1)]); };
   std::uint32_t s = 0;
-  for (int x = -r; x <= r; ++x) s += at(x);
+  for (int x = -r; x <= r; ++x) s += g[std::clamp(x, 0, cols - 1)];
   for (int x = 0; x < cols; ++x) {
     out[x] = s;
-    s += at(x + r + 1);
-    s -= at(x - r);
+    const int enter = x + r + 1, leave = x - r;
+    s += g[enter < cols ? enter : cols - 1];
+    s -= g[leave > 0 ? leave : 0];
   }
 }
 
@@ -170,17 +189,16 @@ void sauvola(const cv::Mat& gray, int window, double dpi, cv::Mat& out) {
   }
   for (int y = 0; y < std::min(rows, side); ++y) horizontal_sums(gray_row(y), cols, r, horizontal_row(y));
 
-  std::vector<float> across(stats.threshold.cols), threshold(cols), mean(cols);
-  std::vector<float> vertical(cols);
+  std::vector<float> across_t(std::size_t(stats.threshold.cols) + 1), across_m(across_t.size());
+  std::vector<float> threshold(cols), mean(cols), vertical(cols);
   for (int y = 0; y < rows; ++y) {
     const std::uint8_t* g = gray.ptr<std::uint8_t>(y);
     std::uint8_t* o = out.ptr<std::uint8_t>(y);
-    interpolate_row(stats.threshold, tx, ty, y, across, threshold);
+    interpolate_rows(stats, tx, ty, y, across_t, across_m, threshold, mean);
     for (int x = 0; x < cols; ++x) o[x] = float(g[x]) < threshold[x] ? 255 : 0;
 
     if (y + side < rows) horizontal_sums(gray_row(y + side), cols, r, horizontal_row(y + side));
     if (y >= side && y + side < rows) {
-      interpolate_row(stats.mean, tx, ty, y, across, mean);
       for (int x = 0; x < cols; ++x) vertical[x] = float(column[x]) * inv_len;
       const std::uint32_t *h = horizontal_row(y), *h_above = horizontal_row(y - side),
                           *h_below = horizontal_row(y + side);
