@@ -240,6 +240,48 @@ TEST(preprocess_gray, RedSealIsLightTextUnderItStaysDark) {
   EXPECT_NEAR(ink_fraction(with_seal, box), ink_fraction(without, box), 0.01);
 }
 
+// Regression (rough profile: sangong, hebei_general_expenditure): a faded
+// ruling line (gray 186) crossed by the strokes of a red seal (red
+// transmission 0.84) read 156 in red, which the fixed lift turned white, so
+// the rule was cut wherever the seal's ring and characters crossed it. With
+// the seal's red level measured on the page, the rule stays darker than the
+// paper there, while the seal's strokes on bare paper still vanish.
+TEST(preprocess_gray, FadedRuleUnderSealStrokesSurvives) {
+  cv::Mat gray(600, 900, CV_8UC1, cv::Scalar(250));
+  cv::line(gray, {50, 300}, {850, 300}, 186, 2);
+  cv::Mat page;
+  cv::cvtColor(gray, page, cv::COLOR_GRAY2BGR);
+  cv::Mat seal(page.size(), CV_8UC3, cv::Scalar(255, 255, 255));
+  for (int r = 60; r <= 240; r += 20) cv::circle(seal, {450, 300}, r, cv::Scalar(60, 40, 214), 6);  // stroke rings
+  cv::multiply(page, seal, page, 1.0 / 255);
+  const Image converted = to_gray(to_image(page));  // as_mat is a view: keep the image alive
+  const cv::Mat g = as_mat(converted);
+  cv::Mat stroke_mask;
+  cv::inRange(seal, cv::Scalar(0, 0, 0), cv::Scalar(254, 254, 254), stroke_mask);
+  int rule_under = 0, rule_under_dark = 0, bare = 0, bare_light = 0;
+  for (int y = 0; y < g.rows; ++y)
+    for (int x = 0; x < g.cols; ++x) {
+      if (!stroke_mask.at<std::uint8_t>(y, x)) continue;
+      if (gray.at<std::uint8_t>(y, x) < 200) {
+        ++rule_under;
+        rule_under_dark += g.at<std::uint8_t>(y, x) <= 215;  // well below the paper (250)
+      } else {
+        ++bare;
+        bare_light += g.at<std::uint8_t>(y, x) >= 240;
+      }
+    }
+  ASSERT_GT(rule_under, 50);
+  ASSERT_GT(bare, 5000);
+  EXPECT_GT(rule_under_dark, 0.9 * rule_under);  // with the fixed lift: none
+  EXPECT_GT(bare_light, 0.99 * bare);
+  // After binarization the rule runs through the seal unbroken.
+  const Image binary = binarize(to_gray(to_image(page)), 300);
+  const cv::Mat b = as_mat(binary);
+  int covered = 0;
+  for (int x = 60; x < 840; ++x) covered += cv::countNonZero(b(cv::Rect(x, 297, 1, 7))) > 0;
+  EXPECT_GT(covered, 0.97 * 780);
+}
+
 TEST(preprocess_gray, NeutralColourPagesKeepLuminance) {
   cv::Mat bgr(10, 10, CV_8UC3, cv::Scalar(120, 120, 120));
   bgr.at<cv::Vec3b>(0, 0) = {200, 60, 40};  // blue ink: not a seal colour
