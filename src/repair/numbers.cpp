@@ -13,14 +13,20 @@ namespace {
 
 bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
 
-// A reading with stray marks at its edges (a speck read as "." or "," before
-// the number, or as ".", "," or "-" after it: ".4981.70", "2101102.") that
+// A reading with stray marks at its edges (a speck read as ".", "," or "、"
+// before the number, or as ".", "," or "-" after it: ".4981.70", ".、67.53",
+// "2101102.") that
 // is well formed without them (format 1.0, while it is not with them) is
 // taken without them. A leading "-" is a sign and stays.
 std::string without_stray_edge_marks(const std::string& t, ColumnKind kind) {
   if (format_score(t, kind) >= 1.0) return t;
+  static constexpr std::string_view kIdeographicComma = "、";
   std::size_t a = 0, b = t.size();
-  while (a < b && (t[a] == '.' || t[a] == ',')) ++a;
+  while (a < b) {
+    if (t[a] == '.' || t[a] == ',') ++a;
+    else if (std::string_view(t).substr(a).starts_with(kIdeographicComma)) a += kIdeographicComma.size();
+    else break;
+  }
   while (b > a && (t[b - 1] == '.' || t[b - 1] == ',' || t[b - 1] == '-')) --b;
   if (a == 0 && b == t.size()) return t;
   std::string core = t.substr(a, b - a);

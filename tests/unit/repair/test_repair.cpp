@@ -191,6 +191,7 @@ TEST(Numbers, StrayEdgeMarksAreDroppedOnlyWhenThatMakesTheNumberWellFormed) {
   EXPECT_EQ(c.text, "2101102");
   EXPECT_EQ(c.issues.size(), 1u);  // the readings agree; only the stray mark is reported
   EXPECT_EQ(decide_number({{"2080505-", 0.8, "eng"}}, ColumnKind::kCode).text, "2080505");
+  EXPECT_EQ(decide_number({{".、67.53", 0.5, "chi_sim"}}, ColumnKind::kAmount).text, "67.53");
   // A leading minus is a sign; a mark whose removal leaves a malformed number stays.
   EXPECT_EQ(decide_number({{"-57.30", 0.9, "eng"}}, ColumnKind::kAmount).text, "-57.30");
   EXPECT_EQ(decide_number({{"12.", 0.9, "eng"}}, ColumnKind::kAmount).text, "12.");
