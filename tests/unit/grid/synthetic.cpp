@@ -152,6 +152,18 @@ Layout budget_header_layout() {
   return l;
 }
 
+std::vector<GridCell> draw_header_with_centred_text(Image& page, double dpi) {
+  const Layout layout = budget_header_layout();
+  DrawStyle style;
+  style.text = false;
+  auto expected = draw_table(page, dpi, layout, style);
+  const double x0 = layout.x_mm, y0 = layout.y_mm;
+  draw_text(page, dpi, x0 + 22 + 22 - 9, y0 + 2.2, 5, 3.5, 21);   // 项目 over the col-1/2 line
+  draw_text(page, dpi, x0 + 94 + 28 - 14, y0 + 2.2, 8, 3.5, 22);  // 2023年预算数 over two lines
+  draw_text(page, dpi, x0 + 3, y0 + 8 - 1.75, 4, 3.5, 23);        // 单位 across the row-0/1 line
+  return expected;
+}
+
 Layout performance_layout() {
   // A 项目支出绩效目标申报表-like sheet: label column, merged value areas,
   // a 一级/二级/三级/指标值 block whose first two columns span several rows.

@@ -54,6 +54,12 @@ Layout plain_layout(int rows = 5, int cols = 4);
 Layout budget_header_layout();  // 2-row header with row/col spans + body
 Layout performance_layout();    // merges in both directions
 
+// budget_header_layout drawn without cell text, then header text centred in
+// its merged cells so that its strokes lie where the absent rules would be
+// (项目 over the col-1/2 line, 2023年预算数 over two lines, 单位 across the
+// row-0/1 line). Returns the expected cells.
+std::vector<GridCell> draw_header_with_centred_text(Image& page, double dpi);
+
 // A cell's lattice position and spans, for exact structure assertions.
 struct Span {
   int row, col, row_span, col_span;

@@ -58,6 +58,18 @@ void fade_on_gray(Image& gray, bool horizontal, int at, int from, int to, int t,
   cv::min(piece, level, piece);
 }
 
+// The page's structure comes out as `expected` with the gray page, and not
+// without it (so the test guards the gray evidence, not the binary path).
+template <class Expected>
+void expect_only_gray_gets_it_right(const Image& page, const Image& gray, double dpi, const Expected& expected) {
+  const Detection binary_only = detect(page, dpi);
+  ASSERT_EQ(binary_only.tables.size(), 1u);
+  EXPECT_NE(spans(binary_only.tables[0].cells), spans(expected));
+  const Detection d = detect(page, gray, dpi);
+  ASSERT_EQ(d.tables.size(), 1u);
+  EXPECT_EQ(spans(d.tables[0].cells), spans(expected));
+}
+
 TEST(DarkFraction, FaintRuleIsDarkAndGlyphsAreSetAside) {
   // A 200 x 41 strip of paper; a faint rule 45 levels below the paper along
   // row 20; a glyph block crossing row 30 (marked as text).
@@ -117,13 +129,7 @@ TEST(GrayEvidence, FadedRulesKeepCellsApart) {
   Image gray = gray_of(page);
   for (const Piece& p : faded) fade_on_gray(gray, p.horizontal, p.at, p.from, p.to, 2, kPaper - 50);
 
-  const Detection binary_only = detect(page, dpi);  // the case this guards: the rules merge cells
-  ASSERT_EQ(binary_only.tables.size(), 1u);
-  EXPECT_NE(spans(binary_only.tables[0].cells), spans(expected));
-
-  const Detection d = detect(page, gray, dpi);
-  ASSERT_EQ(d.tables.size(), 1u);
-  EXPECT_EQ(spans(d.tables[0].cells), spans(expected));
+  expect_only_gray_gets_it_right(page, gray, dpi, expected);  // binary alone: the rules merge cells
 }
 
 // A two-row table (rows 7.4 mm: its column rules are shorter than the 15 mm
@@ -143,13 +149,7 @@ TEST(GrayEvidence, ShortRulePieceReachesItsCrossingLineOnGray) {
   Image gray = gray_of(page);
   fade_on_gray(gray, false, x, y0, y1, 2, kPaper - 50);
 
-  const Detection binary_only = detect(page, dpi);  // the case this guards: the column is lost
-  ASSERT_EQ(binary_only.tables.size(), 1u);
-  EXPECT_NE(spans(binary_only.tables[0].cells), spans(expected));
-
-  const Detection d = detect(page, gray, dpi);
-  ASSERT_EQ(d.tables.size(), 1u);
-  EXPECT_EQ(spans(d.tables[0].cells), spans(expected));
+  expect_only_gray_gets_it_right(page, gray, dpi, expected);  // binary alone: the column is lost
 }
 
 // Header text centred in its merged cells lies where the absent rules would
@@ -158,14 +158,7 @@ TEST(GrayEvidence, ShortRulePieceReachesItsCrossingLineOnGray) {
 TEST(GrayEvidence, CentredTextAcrossAbsentLinesKeepsMerges) {
   const double dpi = 200;
   Image page = blank_page(dpi);
-  const Layout layout = testing::budget_header_layout();
-  DrawStyle style;
-  style.text = false;
-  const auto expected = draw_table(page, dpi, layout, style);
-  const double x0 = layout.x_mm, y0 = layout.y_mm;
-  draw_text(page, dpi, x0 + 22 + 22 - 9, y0 + 2.2, 5, 3.5, 21);   // 项目 over the col-1/2 line
-  draw_text(page, dpi, x0 + 94 + 28 - 14, y0 + 2.2, 8, 3.5, 22);  // 2023年预算数 over two lines
-  draw_text(page, dpi, x0 + 3, y0 + 8 - 1.75, 4, 3.5, 23);        // 单位 across the row-0/1 line
+  const auto expected = testing::draw_header_with_centred_text(page, dpi);
   const Image gray = gray_of(page);
   const Detection d = detect(page, gray, dpi);
   ASSERT_EQ(d.tables.size(), 1u);
