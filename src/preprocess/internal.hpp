@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
+#include <vector>
 
 #include <opencv2/core.hpp>
 
@@ -30,5 +32,13 @@ inline cv::Mat gray_mat(const Image& image) {
   cv::extractChannel(m, first, 0);
   return first;
 }
+
+// The number of 8-connected components of `binary` (CV_8U, non-zero = ink)
+// after dilating it along x by a `len`-px segment, exactly as cv::dilate with
+// a len x 1 rectangle (centred anchor, nothing beyond the border) followed by
+// cv::connectedComponents would count them; len 1 counts the components as
+// they are. Computed from row runs with a union-find, without the dilated
+// image or a label image.
+int smeared_component_count(const cv::Mat& binary, int len);
 
 }  // namespace scantab::preprocess::detail

@@ -120,10 +120,7 @@ cv::Mat without_rules(const cv::Mat& binary, double ppmm) {
   return text;
 }
 
-int count_components(const cv::Mat& binary) {
-  cv::Mat labels;
-  return cv::connectedComponents(binary, labels, 8, CV_32S) - 1;
-}
+int count_components(const cv::Mat& binary) { return detail::smeared_component_count(binary, 1); }
 
 // Only components at least `min_px` in width or height and not much
 // elongated: specks and dots would otherwise count the same in both smearing
@@ -147,11 +144,10 @@ cv::Mat without_small(const cv::Mat& binary, int min_px) {
 }
 
 // Components left after smearing by `len` px along x (horizontal) or y.
-int smeared_components(const cv::Mat& glyphs, int len, bool horizontal) {
-  cv::Mat smeared;
-  const cv::Size k = horizontal ? cv::Size(len, 1) : cv::Size(1, len);
-  cv::dilate(glyphs, smeared, cv::getStructuringElement(cv::MORPH_RECT, k));
-  return count_components(smeared);
+// Vertical smearing is horizontal smearing of the transposed image (8-
+// connectivity does not care which axis is which).
+int smeared_components(const cv::Mat& glyphs, const cv::Mat& glyphs_transposed, int len, bool horizontal) {
+  return detail::smeared_component_count(horizontal ? glyphs : glyphs_transposed, len);
 }
 
 // Baseline-dot votes for text lines running horizontally: {low, high}.
@@ -219,10 +215,11 @@ Orientation detect_orientation(const Image& binary, double dpi, bool detect_upsi
   const cv::Mat text = without_rules(b, ppmm);
   const cv::Mat glyphs = without_small(text, std::max(2, int(std::lround(kMinGlyphMm * ppmm))));
   result.components = count_components(glyphs);
+  const cv::Mat glyphs_transposed = glyphs.t();
   for (double mm : kSmearMm) {
     const int smear = std::max(2, int(std::lround(mm * ppmm)));
-    result.after_horizontal_smear += smeared_components(glyphs, smear, true);
-    result.after_vertical_smear += smeared_components(glyphs, smear, false);
+    result.after_horizontal_smear += smeared_components(glyphs, glyphs_transposed, smear, true);
+    result.after_vertical_smear += smeared_components(glyphs, glyphs_transposed, smear, false);
   }
   const bool enough_text = result.components >= kMinComponents;
   const bool vertical_text = enough_text && result.after_horizontal_smear >= kTurnRatio * result.after_vertical_smear;
@@ -255,4 +252,63 @@ Orientation detect_orientation(const Image& binary, double dpi, bool detect_upsi
   return result;
 }
 
+namespace detail {
+
+int smeared_component_count(const cv::Mat& binary, int len) {
+  // Dilation by a len x 1 rectangle with anchor a = len / 2 turns an ink run
+  // [s, e] of a row into [s - (len - 1 - a), e + a], clipped to the row.
+  const int a = len / 2, before = len - 1 - a;
+  struct Run {
+    int x0, x1;
+  };
+  std::vector<Run> runs;           // every row's dilated, merged runs, row after row
+  std::vector<int> row_start(std::size_t(binary.rows) + 1, 0);
+  for (int y = 0; y < binary.rows; ++y) {
+    row_start[std::size_t(y)] = int(runs.size());
+    const std::uint8_t* p = binary.ptr<std::uint8_t>(y);
+    for (int x = 0; x < binary.cols;) {
+      if (!p[x]) {
+        ++x;
+        continue;
+      }
+      int e = x;
+      while (e + 1 < binary.cols && p[e + 1]) ++e;
+      const Run r{std::max(0, x - before), std::min(binary.cols - 1, e + a)};
+      if (int(runs.size()) > row_start[std::size_t(y)] && r.x0 <= runs.back().x1 + 1)
+        runs.back().x1 = std::max(runs.back().x1, r.x1);  // touches the previous dilated run
+      else
+        runs.push_back(r);
+      x = e + 1;
+    }
+  }
+  row_start[std::size_t(binary.rows)] = int(runs.size());
+  std::vector<int> parent(runs.size());
+  std::iota(parent.begin(), parent.end(), 0);
+  auto root = [&](int i) {
+    while (parent[std::size_t(i)] != i) i = parent[std::size_t(i)] = parent[std::size_t(parent[std::size_t(i)])];
+    return i;
+  };
+  int components = int(runs.size());
+  for (int y = 0; y + 1 < binary.rows; ++y) {
+    // 8-connected runs of neighbouring rows: their spans overlap or touch
+    // diagonally. Both rows are sorted, so one merge-like sweep finds them.
+    int i = row_start[std::size_t(y)], j = row_start[std::size_t(y) + 1];
+    const int i_end = row_start[std::size_t(y) + 1], j_end = row_start[std::size_t(y) + 2];
+    while (i < i_end && j < j_end) {
+      const Run &u = runs[std::size_t(i)], &d = runs[std::size_t(j)];
+      if (u.x0 <= d.x1 + 1 && d.x0 <= u.x1 + 1) {
+        const int ru = root(i), rd = root(j);
+        if (ru != rd) {
+          parent[std::size_t(ru)] = rd;
+          --components;
+        }
+      }
+      if (u.x1 < d.x1) ++i;
+      else ++j;
+    }
+  }
+  return components;
+}
+
+}  // namespace detail
 }  // namespace scantab::preprocess

@@ -11,6 +11,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/cv_image.hpp"
+#include "preprocess/internal.hpp"
 #include "preprocess/preprocess.hpp"
 
 namespace scantab::preprocess {
@@ -136,6 +137,31 @@ TEST(preprocess_skew, BlankPageAndAngleLimit) {
 }
 
 // ------------------------------------------------------------ orientation
+// The run-length count behind the smearing cue equals OpenCV's dilation
+// followed by connected-component labelling, on random sparse glyph pages,
+// for odd and even smear lengths, both axes, and ink touching the borders.
+TEST(preprocess_orientation, SmearedComponentCountMatchesDilateAndLabel) {
+  cv::RNG rng(17);
+  for (int trial = 0; trial < 12; ++trial) {
+    cv::Mat page(rng.uniform(40, 160), rng.uniform(40, 200), CV_8UC1, cv::Scalar(0));
+    for (int k = 0; k < 120; ++k) {
+      const cv::Point p(rng.uniform(-3, page.cols + 3), rng.uniform(-3, page.rows + 3));
+      if (k % 3 == 0) cv::line(page, p, p + cv::Point(rng.uniform(-6, 7), rng.uniform(-6, 7)), 255, 1);
+      else cv::rectangle(page, cv::Rect(p, cv::Size(rng.uniform(1, 5), rng.uniform(1, 5))), 255, cv::FILLED);
+    }
+    for (const int len : {1, 2, 3, 4, 7, 12}) {
+      for (const bool horizontal : {true, false}) {
+        cv::Mat dilated, labels;
+        cv::dilate(page, dilated, cv::getStructuringElement(cv::MORPH_RECT, horizontal ? cv::Size(len, 1) : cv::Size(1, len)));
+        const int expected = cv::connectedComponents(dilated, labels, 8, CV_32S) - 1;
+        const cv::Mat input = horizontal ? page : cv::Mat(page.t());
+        EXPECT_EQ(detail::smeared_component_count(input, len), expected) << trial << " " << len << " " << horizontal;
+      }
+    }
+  }
+  EXPECT_EQ(detail::smeared_component_count(cv::Mat(), 3), 0);
+}
+
 TEST(preprocess_orientation, UprightTablePageStaysUpright) {
   for (unsigned seed : {1u, 2u, 3u}) {
     const Image binary = binarize(gray_image(table_page(150, 24, seed)), 150);
