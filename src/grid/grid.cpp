@@ -176,6 +176,21 @@ struct GrayPage {
   bool on() const { return !gray.empty(); }
 };
 
+// The window of a segment on the gray page: across [lo, hi], along
+// [from, to], with the scale's search band and paper rows.
+detail::SegmentWindow gray_window(const Scale& s, bool horizontal, int lo, int hi, int from, int to) {
+  detail::SegmentWindow w;
+  w.horizontal = horizontal;
+  w.lo = lo;
+  w.hi = hi;
+  w.from = from;
+  w.to = to;
+  w.search = s.gray_search;
+  w.paper_gap = s.gray_paper_gap;
+  w.paper_width = s.gray_paper_width;
+  return w;
+}
+
 // Whether a line piece is solid ink: at least 0.8 of the positions along
 // it have ink of `own` (CV_8U: its direction's line mask AND the ink) within
 // s.gray_search across its centre. A rule piece is; glyph strokes of stacked
@@ -212,14 +227,8 @@ bool gray_anchored(const GrayPage& page, const cv::Mat& other, bool horizontal, 
       crossing = (horizontal ? other.at<std::uint8_t>(b, k) : other.at<std::uint8_t>(k, b)) != 0;
     if (!crossing) continue;
     if (d - 1 <= s.gray_margin + s.tol) return true;  // all but touching (~1.6 mm)
-    detail::SegmentWindow w;
-    w.horizontal = horizontal;
-    w.lo = w.hi = a;
-    w.from = std::min(along + dir, k - dir * s.gray_margin);
-    w.to = std::max(along + dir, k - dir * s.gray_margin);
-    w.search = s.gray_search;
-    w.paper_gap = s.gray_paper_gap;
-    w.paper_width = s.gray_paper_width;
+    const detail::SegmentWindow w = gray_window(s, horizontal, a, a, std::min(along + dir, k - dir * s.gray_margin),
+                                                std::max(along + dir, k - dir * s.gray_margin));
     const std::optional<double> dark =
         detail::dark_fraction(page.gray, horizontal ? page.text_h : page.text_v, w, s.gray_dark_levels, s.gray_min_used);
     return dark && *dark >= s.gray_fraction;
@@ -421,15 +430,9 @@ void add_gray_evidence(const cv::Mat& gray, const cv::Mat& text, const cv::Mat& 
       if (edges[i].synthetic) continue;
       for (std::size_t j = 0; j + 1 < crossing.size() && j < m[i].size(); ++j) {
         if (m[i][j] >= s.coverage) continue;
-        detail::SegmentWindow w;
-        w.horizontal = horizontal;
-        w.lo = edges[i].lo;
-        w.hi = edges[i].hi;
-        w.from = crossing[j].hi + 1 + s.gray_margin;
-        w.to = crossing[j + 1].lo - 1 - s.gray_margin;
-        w.search = s.gray_search;
-        w.paper_gap = s.gray_paper_gap;
-        w.paper_width = s.gray_paper_width;
+        const detail::SegmentWindow w = gray_window(s, horizontal, edges[i].lo, edges[i].hi,
+                                                    crossing[j].hi + 1 + s.gray_margin,
+                                                    crossing[j + 1].lo - 1 - s.gray_margin);
         const int rule_level = detail::rule_core_gray(gray, horizontal ? h : v, w);
         if (rule_level >= 0 && glyph_level >= 0 && rule_level < glyph_level + s.gray_faded_levels) continue;  // not faded
         const std::optional<double> dark = detail::dark_fraction(gray, text, w, s.gray_dark_levels, s.gray_min_used);

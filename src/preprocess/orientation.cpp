@@ -120,7 +120,6 @@ cv::Mat without_rules(const cv::Mat& binary, double ppmm) {
   return text;
 }
 
-int count_components(const cv::Mat& binary) { return detail::smeared_component_count(binary, 1); }
 
 // Only components at least `min_px` in width or height and not much
 // elongated: specks and dots would otherwise count the same in both smearing
@@ -141,13 +140,6 @@ cv::Mat without_small(const cv::Mat& binary, int min_px) {
     for (int x = 0; x < binary.cols; ++x) o[x] = keep[l[x]] ? 255 : 0;
   }
   return out;
-}
-
-// Components left after smearing by `len` px along x (horizontal) or y.
-// Vertical smearing is horizontal smearing of the transposed image (8-
-// connectivity does not care which axis is which).
-int smeared_components(const cv::Mat& glyphs, const cv::Mat& glyphs_transposed, int len, bool horizontal) {
-  return detail::smeared_component_count(horizontal ? glyphs : glyphs_transposed, len);
 }
 
 // Baseline-dot votes for text lines running horizontally: {low, high}.
@@ -214,12 +206,14 @@ Orientation detect_orientation(const Image& binary, double dpi, bool detect_upsi
   const double ppmm = detail::px_per_mm(dpi);
   const cv::Mat text = without_rules(b, ppmm);
   const cv::Mat glyphs = without_small(text, std::max(2, int(std::lround(kMinGlyphMm * ppmm))));
-  result.components = count_components(glyphs);
+  result.components = detail::smeared_component_count(glyphs, 1);
+  // Components left after smearing along x, and along y (smearing the
+  // transposed glyphs along x: 8-connectivity does not care which axis is which).
   const cv::Mat glyphs_transposed = glyphs.t();
   for (double mm : kSmearMm) {
     const int smear = std::max(2, int(std::lround(mm * ppmm)));
-    result.after_horizontal_smear += smeared_components(glyphs, glyphs_transposed, smear, true);
-    result.after_vertical_smear += smeared_components(glyphs, glyphs_transposed, smear, false);
+    result.after_horizontal_smear += detail::smeared_component_count(glyphs, smear);
+    result.after_vertical_smear += detail::smeared_component_count(glyphs_transposed, smear);
   }
   const bool enough_text = result.components >= kMinComponents;
   const bool vertical_text = enough_text && result.after_horizontal_smear >= kTurnRatio * result.after_vertical_smear;

@@ -155,15 +155,21 @@ Image draw(const Drawn& d, Rules rules) {
   return page;
 }
 
+// The detected table is the drawn one, of grid kind `kind`: its row and
+// column counts and every cell's spans.
+void expect_drawn_table(const Grid& g, const char* kind, const Drawn& d) {
+  EXPECT_EQ(g.kind, kind);
+  EXPECT_EQ(g.rows(), d.rows);
+  EXPECT_EQ(g.cols(), int(d.col_mm.size()));
+  EXPECT_EQ(spans(g.cells), expected_spans(d));
+}
+
 TEST(TextTables, HorizontalRulesOnlyTableIsPartial) {
   const Drawn d = budget_table();
   const Detection det = detect(draw(d, Rules::kHorizontal), kDpi);
   ASSERT_EQ(det.tables.size(), 1u);
   const Grid& g = det.tables[0];
-  EXPECT_EQ(g.kind, "partial");
-  EXPECT_EQ(g.rows(), d.rows);
-  EXPECT_EQ(g.cols(), int(d.col_mm.size()));
-  EXPECT_EQ(spans(g.cells), expected_spans(d));
+  expect_drawn_table(g, "partial", d);
   // Column edges lie between the columns' text, near the true boundaries.
   double acc = d.x_mm;
   for (std::size_t c = 1; c < d.col_mm.size(); ++c) {
@@ -201,10 +207,7 @@ TEST(TextTables, UnruledTableFallsBackToWhitespace) {
   const Detection det = detect(draw(d, Rules::kNone), kDpi);
   ASSERT_EQ(det.tables.size(), 1u);
   const Grid& g = det.tables[0];
-  EXPECT_EQ(g.kind, "whitespace");
-  EXPECT_EQ(g.rows(), d.rows);
-  EXPECT_EQ(g.cols(), int(d.col_mm.size()));
-  EXPECT_EQ(spans(g.cells), expected_spans(d));
+  expect_drawn_table(g, "whitespace", d);
   for (const GridCell& c : g.cells) EXPECT_FALSE(c.box.empty());
 }
 
