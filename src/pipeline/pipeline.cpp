@@ -455,14 +455,15 @@ Result<PageResult> Converter::convert_page(const PageImage& page, const std::str
       // chi_sim's readings of a lone digit (了 for 7; ] 工 下 for 1; 〇 for 0),
       // below the header in a column where other cells are digits (序号 1, 2,
       // 3 …), or in a numbering row (three or more cells of the row read as
-      // small integers), get the cross-check too, whatever the column's header.
-      static const std::vector<std::string> kLoneDigitMisreads = {"了", "]", "[", "|", "l", "I", "O", "o", "〇", "工", "下"};
+      // small integers), get the cross-check too, whatever the column's header;
+      // so does a wrapped number whose last digit was misread alone on its
+      // line (repair::digit_lines_with_misread_line).
       const bool below_header = cells[i].row > first_number_row;
       const bool digit_column = cells[i].col < draft.cols && number_cells[std::size_t(cells[i].col)] >= 2;
       const bool numbering_row = cells[i].row < draft.rows && small_integers[std::size_t(cells[i].row)] >= 3;
-      const bool lone_digit_misread =
-          ((digit_column && below_header) || numbering_row) &&
-          std::find(kLoneDigitMisreads.begin(), kLoneDigitMisreads.end(), job.result.text) != kLoneDigitMisreads.end();
+      const bool lone_digit_misread = (((digit_column && below_header) || numbering_row) &&
+                                       repair::is_lone_digit_misread(job.result.text)) ||
+                                      repair::digit_lines_with_misread_line(job.result.text);
       const bool number_reading = number_column && below_header && (cjk == 0 || (cjk == 1 && job.result.confidence < 0.75));
       if ((number_reading || lone_digit_misread) && !job.result.text.empty()) {
         job.readings.push_back({job.result.text, job.result.confidence, kTextModel});

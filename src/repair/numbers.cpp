@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ranges>
 #include <regex>
+#include <string_view>
 
 #include "repair/repair.hpp"
 
@@ -128,6 +130,26 @@ NumberDecision decide_number(const std::vector<Reading>& readings, ColumnKind ki
                         normalize_number(r.text), r.confidence);
   out.issues.push_back({"ocr_disagreement", fmt::format("readings disagree: {}; took '{}'", list, out.text)});
   return out;
+}
+
+bool is_lone_digit_misread(std::string_view text) {
+  static constexpr std::string_view kMisreads[] = {"了", "]", "[", "|", "l", "I", "O", "o", "〇", "工", "下"};
+  return std::find(std::begin(kMisreads), std::end(kMisreads), text) != std::end(kMisreads);
+}
+
+bool digit_lines_with_misread_line(std::string_view text) {
+  int digits = 0, misread_lines = 0;
+  for (const auto part : std::views::split(text, '\n')) {
+    const std::string_view line(part.begin(), part.end());
+    if (is_lone_digit_misread(line)) {
+      ++misread_lines;
+    } else if (!line.empty() && std::all_of(line.begin(), line.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      digits += int(line.size());
+    } else {
+      return false;
+    }
+  }
+  return misread_lines > 0 && digits >= 3;
 }
 
 }  // namespace scantab::repair

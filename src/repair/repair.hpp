@@ -98,6 +98,16 @@ struct NumberDecision {
 // reading. Empty readings count as disagreement only when another is non-empty.
 NumberDecision decide_number(const std::vector<Reading>& readings, ColumnKind kind);
 
+// chi_sim's readings of a digit standing alone in a cell or on a line:
+// 了 for 7; ] [ | l I 工 下 for 1; O o 〇 for 0. Exact match of the whole text.
+bool is_lone_digit_misread(std::string_view text);
+
+// True for a reading whose lines ('\n'-separated) are all digits, except
+// lines holding only a lone-digit misread: a long number wrapped in a narrow
+// cell with its last digit alone on the next line (13985075107 read as
+// "1398507510\n了"). Needs at least one misread line and three digits.
+bool digit_lines_with_misread_line(std::string_view text);
+
 // ------------------------------------------------------------ lexicon
 // Weighted Levenshtein distance for OCR output: substituting a known OCR
 // confusion (厅/打, 固/国, 遣/遗, ①/@, 末/未, 0/O, 1/l, “/" …) costs 0.25,

@@ -216,6 +216,24 @@ TEST(Numbers, OneEmptyReadingIsADisagreement) {
 }
 
 // ------------------------------------------------------------ lexicon
+TEST(Numbers, LoneDigitMisreadsAreWholeReadingsOnly) {
+  for (const char* t : {"了", "]", "工", "下", "〇", "l"}) EXPECT_TRUE(is_lone_digit_misread(t)) << t;
+  for (const char* t : {"7", "了解", "", "工资"}) EXPECT_FALSE(is_lone_digit_misread(t)) << t;
+}
+
+TEST(Numbers, WrappedNumberWithItsLastDigitMisreadOnItsOwnLine) {
+  // Observed on a rough scan: a phone number wrapped in a narrow cell.
+  EXPECT_TRUE(digit_lines_with_misread_line("1398507510\n了"));
+  EXPECT_TRUE(digit_lines_with_misread_line("了\n2023"));
+  // Digits alone, a misread alone, text, or too few digits: not this pattern.
+  EXPECT_FALSE(digit_lines_with_misread_line("13985075107"));
+  EXPECT_FALSE(digit_lines_with_misread_line("了"));
+  EXPECT_FALSE(digit_lines_with_misread_line("1398507510\n了解"));
+  EXPECT_FALSE(digit_lines_with_misread_line("联系电话\n了"));
+  EXPECT_FALSE(digit_lines_with_misread_line("12\n了"));
+  EXPECT_FALSE(digit_lines_with_misread_line("1398.50\n了"));
+}
+
 TEST(Lexicon, ShippedFilesHoldSubjectsAndLabels) {
   EXPECT_GT(lexicon().size(), 200u);
   auto names = lexicon().names_for("2013101");
