@@ -9,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 #include <optional>
 
+#include "grid/gray_evidence.hpp"
 #include "grid/lattice.hpp"
 
 namespace scantab::grid::detail {
@@ -351,13 +352,67 @@ std::vector<ColumnAlignment> column_alignment(const std::vector<const TextRow*>&
   return out;
 }
 
+// The gray page of a partial table's page, for rule stretches that faded out
+// of the binary (Options::gray_min_dark_fraction, as for ruled grids in
+// grid.cpp). Empty `gray`: none.
+struct GrayRules {
+  cv::Mat gray;  // CV_8U, 0 = black ink, 255 = paper
+  cv::Mat text;  // glyph ink set aside (the text image, grown by 0.25 mm)
+  SegmentWindow shape;  // search band, paper gap and width (pixels; ~0.4, 0.3, 0.8 mm)
+  int margin = 2;       // a stretch's ends skipped (~0.8 mm)
+  int dark_levels = 25;
+  double min_fraction = 0.2, min_used = 0.3;
+  bool on() const { return !gray.empty() && min_fraction > 0; }
+};
+
+GrayRules gray_rules(const cv::Mat& gray, const cv::Mat& text, double px_per_mm, const Options& o) {
+  GrayRules g;
+  if (gray.empty()) return g;
+  auto px = [&](double mm, int at_least) { return std::max(at_least, int(std::lround(mm * px_per_mm))); };
+  g.gray = gray;
+  const int grow = px(0.25, 1);
+  cv::dilate(text, g.text, cv::getStructuringElement(cv::MORPH_RECT, {2 * grow + 1, 2 * grow + 1}));
+  g.shape.horizontal = true;
+  g.shape.search = px(0.4, 1);
+  g.shape.paper_gap = px(0.3, 1);
+  g.shape.paper_width = px(0.8, 2);
+  g.margin = px(0.8, 2);
+  g.dark_levels = o.gray_dark_levels;
+  g.min_fraction = o.gray_min_dark_fraction;
+  g.min_used = o.gray_min_text_free;
+  return g;
+}
+
+// Rule stretches the rule mask leaves absent (coverage below `present`) that
+// show on the gray page (dark_fraction at least g.min_fraction over the
+// stretch between its column edges, ends skipped) are made present: a rough
+// scan's faded rule binarizes into dashes or vanishes, and would join the
+// cells above and below it. Only rule edges (`rule_edge`) are judged.
+void confirm_faded_rules(const GrayRules& g, const std::vector<Edge>& rows, const std::vector<bool>& rule_edge,
+                         const std::vector<Edge>& cols, double present, std::vector<std::vector<double>>& cov_h) {
+  if (!g.on()) return;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (!rule_edge[i]) continue;
+    for (std::size_t c = 0; c + 1 < cols.size(); ++c) {
+      if (cov_h[i][c] >= present) continue;
+      SegmentWindow w = g.shape;
+      w.lo = rows[i].lo;
+      w.hi = rows[i].hi;
+      w.from = cols[c].pos + g.margin;
+      w.to = cols[c + 1].pos - g.margin;
+      const std::optional<double> dark = dark_fraction(g.gray, g.text, w, g.dark_levels, g.min_used);
+      if (dark && *dark >= g.min_fraction) cov_h[i][c] = present;
+    }
+  }
+}
+
 // Builds a grid from row edges (with, per lattice row, its text row or null),
 // column edges and the horizontal rule mask (for rowSpan: a rule edge whose
 // stretch over a column is missing joins the cells above and below; text
 // edges never join). `rule_edge[i]` says whether row edge i is a drawn rule.
 Grid build_grid(const std::vector<Edge>& rows, const std::vector<bool>& rule_edge,
                 const std::vector<const TextRow*>& row_text, const std::vector<Edge>& cols,
-                const cv::Mat& h_rules, int tol, int centre_tol, const char* kind) {
+                const cv::Mat& h_rules, const GrayRules& gray, int tol, int centre_tol, const char* kind) {
   Coverage cov;
   const int n_rows = int(rows.size()) - 1, n_cols = int(cols.size()) - 1;
   cov.h.assign(rows.size(), std::vector<double>(std::size_t(n_cols), 1.0));
@@ -372,6 +427,8 @@ Grid build_grid(const std::vector<Edge>& rows, const std::vector<bool>& rule_edg
       cov.h[i][std::size_t(c)] = double(cv::countNonZero(profile.colRange(x0, x1 + 1))) / (x1 - x0 + 1);
     }
   }
+  constexpr double kPresent = 0.6;  // merge_cells threshold below
+  confirm_faded_rules(gray, rows, rule_edge, cols, kPresent, cov.h);
   cov.v.assign(cols.size(), std::vector<double>(std::size_t(n_rows), 1.0));
   const std::vector<ColumnAlignment> align = column_alignment(row_text, cols, centre_tol);
   for (int r = 0; r < n_rows; ++r) {
@@ -391,7 +448,7 @@ Grid build_grid(const std::vector<Edge>& rows, const std::vector<bool>& rule_edg
                   rows.back().hi - rows.front().lo + 1};
   for (const Edge& e : rows) g.row_edges.push_back(e.pos);
   for (const Edge& e : cols) g.col_edges.push_back(e.pos);
-  for (GridCell c : merge_cells(cov, 0.6)) {
+  for (GridCell c : merge_cells(cov, kPresent)) {
     const int x0 = cols[std::size_t(c.col)].hi + 1, x1 = cols[std::size_t(c.col + c.col_span)].lo;
     const int y0 = rows[std::size_t(c.row)].hi + 1, y1 = rows[std::size_t(c.row + c.row_span)].lo;
     c.box = Rect{x0, y0, std::max(0, x1 - x0), std::max(0, y1 - y0)};
@@ -443,7 +500,7 @@ bool inside_any(const std::vector<Grid>& grids, cv::Point p, int margin) {
 // Partial tables: stacks of long horizontal rules with overlapping extents.
 // `rules_grown`: h_rules with its fringe, added to the line mask (erased before OCR).
 void add_partial_tables(const cv::Mat& h_rules, const cv::Mat& rules_grown, const std::vector<cv::Rect>& glyphs,
-                        const TextScale& s, const Options& options, Detection& out) {
+                        const GrayRules& gray, const TextScale& s, const Options& options, Detection& out) {
   const double mm = s.px_per_mm;
   const int tol = std::max(2, int(std::lround(0.8 * mm)));
   const int min_w = std::max(1, int(std::lround(options.min_table_width_mm * mm)));
@@ -550,7 +607,7 @@ void add_partial_tables(const cv::Mat& h_rules, const cv::Mat& rules_grown, cons
       std::vector<Edge> cols = column_edges(texts, gx0, gx1, s);
       const int n_cols = int(cols.size()) - 1;
       if (n_cols < 2 || (b1 - b0 == 1 && n_cols < 3)) return;  // no columns: rules over prose
-      Grid grid = build_grid(rows, rule_edge, row_text, cols, h_rules, tol, centre_tolerance(s), "partial");
+      Grid grid = build_grid(rows, rule_edge, row_text, cols, h_rules, gray, tol, centre_tolerance(s), "partial");
       if (grid.bounds.height < options.min_table_height_mm * mm) return;
       cv::Rect box(grid.bounds.x - tol, grid.bounds.y - tol, grid.bounds.width + 2 * tol,
                    grid.bounds.height + 2 * tol);
@@ -685,7 +742,7 @@ void add_whitespace_tables(const std::vector<cv::Rect>& glyphs, const cv::Size& 
     }
     row_edges.push_back(edge_at(std::min(page.height - 1, run.back().y.hi + pad)));
     const std::vector<bool> rule_edge(row_edges.size(), false);
-    Grid grid = build_grid(row_edges, rule_edge, row_text, cols, cv::Mat(), 0, centre_tolerance(s), "whitespace");
+    Grid grid = build_grid(row_edges, rule_edge, row_text, cols, cv::Mat(), GrayRules{}, 0, centre_tolerance(s), "whitespace");
     if (grid.bounds.width < options.min_table_width_mm * s.px_per_mm) continue;
     out.tables.push_back(std::move(grid));
   }
@@ -693,8 +750,8 @@ void add_whitespace_tables(const std::vector<cv::Rect>& glyphs, const cv::Size& 
 
 }  // namespace
 
-void add_text_tables(const cv::Mat& ink, const cv::Mat& h_rules, double dpi, const Options& options,
-                     Detection& out) {
+void add_text_tables(const cv::Mat& ink, const cv::Mat& h_rules, const cv::Mat& gray, double dpi,
+                     const Options& options, Detection& out) {
   const double mm = dpi / 25.4;
   // Rules grown by 0.4 mm across: the ragged fringe of a blurred, JPEG-ed
   // rule is no run long enough for h_rules, yet must not become "text" (a
@@ -718,7 +775,7 @@ void add_text_tables(const cv::Mat& ink, const cv::Mat& h_rules, double dpi, con
   if (glyphs.empty()) return;
   const TextScale s = text_scale(glyph_sized(glyphs, mm), text.rows, mm);
   glyphs = without_isolated_specks(std::move(glyphs), s);
-  add_partial_tables(h_rules, rules, glyphs, s, options, out);
+  add_partial_tables(h_rules, rules, glyphs, gray_rules(gray, text, mm, options), s, options, out);
   if (out.tables.empty()) add_whitespace_tables(glyphs, text.size(), s, options, out);
 }
 

@@ -17,7 +17,8 @@
 // (a column filled in a few rows only) is split around them.
 // Spans: a block crossing a column gap is one cell over those columns; a
 // missing stretch of a horizontal rule over a column joins the cells above
-// and below it (rowSpan), exactly as for ruled grids (lattice.hpp).
+// and below it (rowSpan), exactly as for ruled grids (lattice.hpp), unless
+// the gray page shows a faded rule there.
 // Rough scans: specks (boxes under 0.3 line heights) count as text only
 // beside a glyph on its line (a decimal point, the dots of ：), and never
 // widen a block at its ends; otherwise they join text lines into one row and
@@ -119,9 +120,12 @@ std::vector<Edge> whitespace_columns(std::vector<TextRow>& rows, const TextScale
 // Adds partial and whitespace tables to `out` (which holds the ruled grids
 // found on the page, and its line mask). `ink`: the binarized page (CV_8U,
 // non-zero = ink); `h_rules`: its horizontal ruling-line pixels (long
-// horizontal runs, CV_8U, non-zero = rule), same size. Rules used by a new
-// table are added to out.line_mask. Grids are appended unsorted.
-void add_text_tables(const cv::Mat& ink, const cv::Mat& h_rules, double dpi, const Options& options,
-                     Detection& out);
+// horizontal runs, CV_8U, non-zero = rule), same size; `gray`: the gray page
+// `ink` was binarized from (CV_8U, 0 = black, same size) or empty: a partial
+// table's rule stretch missing from `h_rules` is still present when it shows
+// on it (a faded rule, see Options::gray_min_dark_fraction). Rules used by a
+// new table are added to out.line_mask. Grids are appended unsorted.
+void add_text_tables(const cv::Mat& ink, const cv::Mat& h_rules, const cv::Mat& gray, double dpi,
+                     const Options& options, Detection& out);
 
 }  // namespace scantab::grid::detail

@@ -5,7 +5,9 @@
 // must not become a table).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <opencv2/imgproc.hpp>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,9 @@ namespace {
 using detail::Edge;
 using detail::Interval;
 using detail::TextRow;
+using testing::fade_on_binary;
+using testing::fade_on_gray;
+using testing::gray_of;
 using testing::px;
 using testing::Span;
 using testing::spans;
@@ -205,6 +210,7 @@ struct Drawn {
   double x_mm = 20, y_mm = 40, row_mm = 8;
   int rows = 12;
   std::vector<TextCell> cells;
+  std::vector<std::pair<int, int>> absent;  // (row edge, column): rule stretches not drawn (a rowSpan)
 };
 
 Drawn budget_table() {
@@ -274,7 +280,10 @@ Image draw(const Drawn& d, Rules rules) {
   }
   if (rules == Rules::kHorizontal) {
     const int t = 2;
-    for (int y : ys) cv::rectangle(m, cv::Rect(xs.front(), y - t / 2, xs.back() - xs.front() + 1, t), 255, cv::FILLED);
+    for (int r = 0; r <= d.rows; ++r)
+      for (std::size_t c = 0; c + 1 < xs.size(); ++c)
+        if (std::find(d.absent.begin(), d.absent.end(), std::pair(r, int(c))) == d.absent.end())
+          cv::rectangle(m, cv::Rect(xs[c], ys[std::size_t(r)] - t / 2, xs[c + 1] - xs[c] + 1, t), 255, cv::FILLED);
   }
   return page;
 }
@@ -417,6 +426,31 @@ TEST(TextTables, SpeckledProseIsNotATable) {
     speckle(page, 1500, 3);
     EXPECT_TRUE(detect(page, kDpi).tables.empty()) << "rules " << rules;
   }
+}
+
+// A partial table on a rough scan: one rule stretch faded (on the binary page
+// only dots every 3 mm remain; the gray page still shows it), another one
+// really absent (a cell spanning two rows, its amount centred across where
+// the rule would be). The faded one must not join its cells; the absent one must.
+TEST(TextTables, FadedRuleStretchOfAPartialTableJoinsNoCells) {
+  Drawn d = budget_table();
+  // (6,4) spans rows 6-7: one amount, centred across the absent rule.
+  std::erase_if(d.cells, [](const TextCell& c) { return c.col == 4 && (c.row == 6 || c.row == 7); });
+  d.cells.push_back({6, 4, 2, 1, TextCell::kAmount});
+  d.absent.push_back({7, 4});
+  Image page = draw(d, Rules::kHorizontal);
+  const int y9 = px(d.y_mm + 9 * d.row_mm, kDpi);
+  const int x3 = px(d.x_mm + 24 + 60 + 28, kDpi), x4 = px(d.x_mm + 24 + 60 + 28 + 28, kDpi);
+  fade_on_binary(page, true, y9, x3 + 1, x4, 2, kDpi);
+  Image gray = gray_of(page);
+  fade_on_gray(gray, true, y9, x3 + 1, x4, 2, testing::kPaper - 45);
+
+  const Detection binary_only = detect(page, kDpi);
+  ASSERT_EQ(binary_only.tables.size(), 1u);
+  EXPECT_NE(spans(binary_only.tables[0].cells), expected_spans(d));  // the faded stretch joins (8,3) and (9,3)
+  const Detection det = detect(page, gray, kDpi);
+  ASSERT_EQ(det.tables.size(), 1u);
+  expect_drawn_table(det.tables[0], "partial", d);
 }
 
 }  // namespace
