@@ -685,7 +685,7 @@ Detection run(const Image& binary, const Image* gray_page, double dpi, const Opt
     out.tables.push_back(std::move(*grid));
   }
   // Tables without (all) their vertical rules, and whitespace tables: text_columns.hpp.
-  detail::add_text_tables(ink, h, dpi, options, out);
+  detail::add_text_tables(ink, h, gray, dpi, options, out);
   std::sort(out.tables.begin(), out.tables.end(), [](const Grid& a, const Grid& b) {
     return std::pair(a.bounds.y, a.bounds.x) < std::pair(b.bounds.y, b.bounds.x);
   });

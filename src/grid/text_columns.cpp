@@ -9,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 #include <optional>
 
+#include "grid/gray_evidence.hpp"
 #include "grid/lattice.hpp"
 
 namespace scantab::grid::detail {
@@ -59,6 +60,11 @@ std::vector<Interval> column_gaps(const std::vector<TextRow>& rows, Interval spa
       }
     }
     if (run.width() < min_gap) continue;
+    // A gap separates columns: some block lies wholly on each side of it
+    // (not so the margin beside a column that one row's block overhangs).
+    const bool left = std::any_of(local.begin(), local.end(), [&](const Interval& b) { return b.hi < run.lo; });
+    const bool right = std::any_of(local.begin(), local.end(), [&](const Interval& b) { return b.lo > run.hi; });
+    if (!left || !right) continue;
     // Blocks lying wholly inside the run: a column with ink in a few rows only.
     std::vector<Interval> inner;
     for (const Interval& b : local)
@@ -116,26 +122,109 @@ std::vector<TextRow> text_rows(const std::vector<cv::Rect>& glyphs, const cv::Re
       rows.push_back(TextRow{line, {}});
   }
   // Blocks: each box goes to the row holding its centre.
-  std::vector<std::vector<Interval>> boxes(rows.size());
+  struct Box {
+    Interval x;
+    bool speck;
+  };
+  std::vector<std::vector<Box>> boxes(rows.size());
   for (const cv::Rect& g : inside) {
     const int cy = g.y + g.height / 2;
     auto it = std::lower_bound(rows.begin(), rows.end(), cy, [](const TextRow& r, int y) { return r.y.hi < y; });
     if (it == rows.end() || it->y.lo > cy) continue;
     boxes[std::size_t(it - rows.begin())].push_back(
-        {std::max(g.x, region.x), std::min(g.x + g.width - 1, region.x + region.width - 1)});
+        Box{{std::max(g.x, region.x), std::min(g.x + g.width - 1, region.x + region.width - 1)},
+            std::max(g.width, g.height) < s.speck});
   }
   for (std::size_t r = 0; r < rows.size(); ++r) {
     auto& b = boxes[r];
-    std::sort(b.begin(), b.end(), [](const Interval& a, const Interval& c) { return a.lo < c.lo; });
-    for (const Interval& g : b) {
-      if (!rows[r].blocks.empty() && g.lo - rows[r].blocks.back().hi - 1 < s.word_gap)
-        rows[r].blocks.back().hi = std::max(rows[r].blocks.back().hi, g.hi);
-      else
-        rows[r].blocks.push_back(g);
+    std::sort(b.begin(), b.end(), [](const Box& a, const Box& c) { return a.x.lo < c.x.lo; });
+    // reach: the run's extent over all its boxes (for joining); block: over its larger ones.
+    std::optional<Interval> reach, block;
+    auto flush = [&] {
+      if (block) rows[r].blocks.push_back(*block);
+      reach.reset();
+      block.reset();
+    };
+    for (const Box& g : b) {
+      if (reach && g.x.lo - reach->hi - 1 >= s.word_gap) flush();
+      reach = reach ? Interval{reach->lo, std::max(reach->hi, g.x.hi)} : g.x;
+      if (!g.speck) block = block ? Interval{block->lo, std::max(block->hi, g.x.hi)} : g.x;
     }
+    flush();
   }
   std::erase_if(rows, [](const TextRow& r) { return r.blocks.empty(); });
   return rows;
+}
+
+// Column spans shown by centring alone: see text_columns.hpp.
+std::vector<std::pair<int, int>> centred_spans(const TextRow& row, const std::vector<Edge>& cols, int tol,
+                                               const std::vector<ColumnAlignment>& align) {
+  const int n = int(cols.size()) - 1;
+  // Per column: the union of the blocks lying inside it (a label may be
+  // several blocks), and whether a block crosses one of its edges.
+  std::vector<Interval> inside(std::size_t(n), Interval{1, 0});
+  std::vector<char> crossed(std::size_t(n), 0);
+  for (const Interval& blk : row.blocks)
+    for (int c = 0; c < n; ++c) {
+      const int x0 = cols[std::size_t(c)].pos, x1 = cols[std::size_t(c) + 1].pos;
+      if (blk.hi <= x0 || blk.lo >= x1) continue;
+      if (blk.lo >= x0 && blk.hi <= x1) {  // touching an edge is not crossing it
+        Interval& in = inside[std::size_t(c)];
+        in = in.lo > in.hi ? blk : Interval{std::min(in.lo, blk.lo), std::max(in.hi, blk.hi)};
+      } else {
+        crossed[std::size_t(c)] = 1;
+      }
+    }
+  auto empty = [&](int c) { return inside[std::size_t(c)].lo > inside[std::size_t(c)].hi && !crossed[std::size_t(c)]; };
+  auto mid = [&](int a, int b) { return (cols[std::size_t(a)].pos + cols[std::size_t(b) + 1].pos) / 2.0; };
+  std::vector<std::pair<int, int>> out;
+  for (int c = 0; c < n; ++c) {
+    if (empty(c) || crossed[std::size_t(c)]) continue;
+    const Interval& in = inside[std::size_t(c)];
+    const double centre = (in.lo + in.hi) / 2.0;
+    // Centred in its own column (see the header): in a sparse row the
+    // widest symmetric run of empty neighbours whose centre also fits.
+    // "Centred" allows 15 % of the column's width there (a rough scan's
+    // speck moved a gap-derived edge by 1 mm: a header over 3 columns was
+    // then neither within tol of its column's centre nor clearly closer to
+    // the span's).
+    const double own = std::abs(centre - mid(c, c));
+    const int filled = int(std::count_if(inside.begin(), inside.end(), [](const Interval& i) { return i.lo <= i.hi; }));
+    const bool sparse = 2 * (n - filled) > n;
+    const double own_width = cols[std::size_t(c) + 1].pos - cols[std::size_t(c)].pos;
+    if (own <= tol || (sparse && own <= 0.15 * own_width)) {
+      std::pair<int, int> best{-1, -1};
+      for (int k = 1; sparse && c - k >= 0 && c + k < n && empty(c - k) && empty(c + k); ++k)
+        if (std::abs(centre - mid(c - k, c + k)) <=
+            std::max<double>(tol, 0.15 * (cols[std::size_t(c + k) + 1].pos - cols[std::size_t(c - k)].pos)))
+          best = {c - k, c + k};
+      if (best.first >= 0) {
+        out.push_back(best);
+        continue;
+      }
+      if (own <= tol) continue;
+    }
+    if (!align.empty()) {  // content aligned like its column's (a short right-aligned amount) spans nothing
+      const ColumnAlignment& a = align[std::size_t(c)];
+      if ((a.left && std::abs(in.lo - *a.left) <= tol) || (a.right && std::abs(in.hi - *a.right) <= tol)) continue;
+    }
+    // Gap-derived edges are uncertain by a few mm: allow 15 % of the span's
+    // width, but the span's centre must fit clearly better than the column's.
+    auto near_centre = [&](int a, int b) {
+      const double d = std::abs(centre - mid(a, b));
+      const double width = cols[std::size_t(b) + 1].pos - cols[std::size_t(a)].pos;
+      return d <= std::max<double>(tol, 0.15 * width) && d < std::abs(centre - mid(c, c)) - tol;
+    };
+    int lo = c, hi = c;
+    while (lo > 0 && empty(lo - 1)) --lo;
+    while (hi + 1 < n && empty(hi + 1)) ++hi;
+    std::pair<int, int> best{-1, -1};
+    for (int a = lo; a <= c; ++a)
+      for (int b = c; b <= hi; ++b)
+        if (b > a && near_centre(a, b) && (best.first < 0 || b - a > best.second - best.first)) best = {a, b};
+    if (best.first >= 0) out.push_back(best);
+  }
+  return out;
 }
 
 namespace {
@@ -167,6 +256,46 @@ std::vector<cv::Rect> glyph_boxes(const cv::Mat& text, double px_per_mm) {
   return out;
 }
 
+// The boxes at least 1 mm tall or wide: glyphs and parts of glyphs, without
+// the specks of a rough scan, which would join the text lines of the vertical
+// projection into one (text_scale).
+std::vector<cv::Rect> glyph_sized(const std::vector<cv::Rect>& boxes, double px_per_mm) {
+  std::vector<cv::Rect> out;
+  for (const cv::Rect& r : boxes)
+    if (std::max(r.width, r.height) >= px_per_mm) out.push_back(r);
+  return out;
+}
+
+// `boxes` without specks: a box under s.speck both ways is kept
+// only when a larger box lies beside it on its line (its vertical centre
+// within that box's rows, at most s.word_gap apart along x): a decimal point,
+// the dots of a fullwidth colon, a dot stroke of 冫 stay; the speckle of a
+// rough scan in a column gap or between text lines goes. Needs s.word_gap and
+// s.speck (text_scale of the larger boxes).
+std::vector<cv::Rect> without_isolated_specks(std::vector<cv::Rect> boxes, const TextScale& s) {
+  auto is_small = [&](const cv::Rect& r) { return std::max(r.width, r.height) < s.speck; };
+  std::vector<cv::Rect> large;
+  for (const cv::Rect& r : boxes)
+    if (!is_small(r)) large.push_back(r);
+  std::sort(large.begin(), large.end(), [](const cv::Rect& a, const cv::Rect& b) { return a.x < b.x; });
+  int widest = 0;
+  for (const cv::Rect& r : large) widest = std::max(widest, r.width);
+  auto beside_text = [&](const cv::Rect& sp) {
+    const int cy = sp.y + sp.height / 2;
+    // Candidates start at most widest + word_gap left of the speck.
+    auto it = std::lower_bound(large.begin(), large.end(), sp.x - s.word_gap - widest,
+                               [](const cv::Rect& r, int x) { return r.x < x; });
+    for (; it != large.end() && it->x <= sp.x + sp.width + s.word_gap; ++it) {
+      if (cy < it->y || cy >= it->y + it->height) continue;
+      const int dx = std::max({0, it->x - (sp.x + sp.width), sp.x - (it->x + it->width)});
+      if (dx <= s.word_gap) return true;
+    }
+    return false;
+  };
+  std::erase_if(boxes, [&](const cv::Rect& r) { return is_small(r) && !beside_text(r); });
+  return boxes;
+}
+
 // Median ink height of the page's text lines (vertical projection of all
 // glyph boxes), among runs 1.5..15 mm tall; 3.5 mm (10.5 pt CJK) if none.
 TextScale text_scale(const std::vector<cv::Rect>& glyphs, int page_height, double px_per_mm) {
@@ -192,15 +321,13 @@ TextScale text_scale(const std::vector<cv::Rect>& glyphs, int page_height, doubl
   s.line_height = heights.empty() ? int(std::lround(3.5 * px_per_mm)) : median(heights);
   s.word_gap = std::max(2, int(std::lround(0.45 * s.line_height)));
   s.row_gap = std::max(1, int(std::lround(0.5 * s.line_height)));
+  s.speck = std::max(2, int(std::lround(0.3 * s.line_height)));
   return s;
 }
 
 // The edge a column's blocks share, per side, when at least half of them
 // (and at least 3) lie within `tol` of the median: left-aligned labels,
 // right-aligned amounts. Pixels.
-struct ColumnAlignment {
-  std::optional<int> left, right;
-};
 std::vector<ColumnAlignment> column_alignment(const std::vector<const TextRow*>& rows, const std::vector<Edge>& cols,
                                               int tol) {
   std::vector<ColumnAlignment> out(cols.size() - 1);
@@ -225,76 +352,58 @@ std::vector<ColumnAlignment> column_alignment(const std::vector<const TextRow*>&
   return out;
 }
 
-// Column spans shown by centring alone: a block inside one column c whose
-// neighbours a..b (a <= c <= b, a < b) hold no block in this row, and whose
-// centre lies near the centre of columns a..b (within max(tol, 15 % of their
-// width), and closer by tol than to column c's centre) while more than tol
-// from column c's centre (a header cell centred over its sub-columns, a
-// centred 合计 over code and name). The widest such span wins. Content
-// aligned with its column (`align`, may be empty: a short right-aligned
-// amount ends near the next column and looks centred over both) spans
-// nothing. Returns (a, b) pairs.
-std::vector<std::pair<int, int>> centred_spans(const TextRow& row, const std::vector<Edge>& cols, int tol,
-                                               const std::vector<ColumnAlignment>& align) {
-  const int n = int(cols.size()) - 1;
-  // Per column: the union of the blocks lying inside it (a label may be
-  // several blocks), and whether a block crosses one of its edges.
-  std::vector<Interval> inside(std::size_t(n), Interval{1, 0});
-  std::vector<char> crossed(std::size_t(n), 0);
-  for (const Interval& blk : row.blocks)
-    for (int c = 0; c < n; ++c) {
-      const int x0 = cols[std::size_t(c)].pos, x1 = cols[std::size_t(c) + 1].pos;
-      if (blk.hi <= x0 || blk.lo >= x1) continue;
-      if (blk.lo > x0 && blk.hi < x1) {
-        Interval& in = inside[std::size_t(c)];
-        in = in.lo > in.hi ? blk : Interval{std::min(in.lo, blk.lo), std::max(in.hi, blk.hi)};
-      } else {
-        crossed[std::size_t(c)] = 1;
-      }
+// The gray page of a partial table's page, for rule stretches that faded out
+// of the binary (Options::gray_min_dark_fraction, as for ruled grids in
+// grid.cpp). Empty `gray`: none.
+struct GrayRules {
+  cv::Mat gray;  // CV_8U, 0 = black ink, 255 = paper
+  cv::Mat text;  // glyph ink set aside (the text image, grown by 0.25 mm)
+  SegmentWindow shape;  // search band, paper gap and width (pixels; ~0.4, 0.3, 0.8 mm)
+  int margin = 2;       // a stretch's ends skipped (~0.8 mm)
+  int dark_levels = 25;
+  double min_fraction = 0.2, min_used = 0.3;
+  bool on() const { return !gray.empty() && min_fraction > 0; }
+};
+
+GrayRules gray_rules(const cv::Mat& gray, const cv::Mat& text, double px_per_mm, const Options& o) {
+  GrayRules g;
+  if (gray.empty()) return g;
+  auto px = [&](double mm, int at_least) { return std::max(at_least, int(std::lround(mm * px_per_mm))); };
+  g.gray = gray;
+  const int grow = px(0.25, 1);
+  cv::dilate(text, g.text, cv::getStructuringElement(cv::MORPH_RECT, {2 * grow + 1, 2 * grow + 1}));
+  g.shape.horizontal = true;
+  g.shape.search = px(0.4, 1);
+  g.shape.paper_gap = px(0.3, 1);
+  g.shape.paper_width = px(0.8, 2);
+  g.margin = px(0.8, 2);
+  g.dark_levels = o.gray_dark_levels;
+  g.min_fraction = o.gray_min_dark_fraction;
+  g.min_used = o.gray_min_text_free;
+  return g;
+}
+
+// Rule stretches the rule mask leaves absent (coverage below `present`) that
+// show on the gray page (dark_fraction at least g.min_fraction over the
+// stretch between its column edges, ends skipped) are made present: a rough
+// scan's faded rule binarizes into dashes or vanishes, and would join the
+// cells above and below it. Only rule edges (`rule_edge`) are judged.
+void confirm_faded_rules(const GrayRules& g, const std::vector<Edge>& rows, const std::vector<bool>& rule_edge,
+                         const std::vector<Edge>& cols, double present, std::vector<std::vector<double>>& cov_h) {
+  if (!g.on()) return;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (!rule_edge[i]) continue;
+    for (std::size_t c = 0; c + 1 < cols.size(); ++c) {
+      if (cov_h[i][c] >= present) continue;
+      SegmentWindow w = g.shape;
+      w.lo = rows[i].lo;
+      w.hi = rows[i].hi;
+      w.from = cols[c].pos + g.margin;
+      w.to = cols[c + 1].pos - g.margin;
+      const std::optional<double> dark = dark_fraction(g.gray, g.text, w, g.dark_levels, g.min_used);
+      if (dark && *dark >= g.min_fraction) cov_h[i][c] = present;
     }
-  auto empty = [&](int c) { return inside[std::size_t(c)].lo > inside[std::size_t(c)].hi && !crossed[std::size_t(c)]; };
-  auto mid = [&](int a, int b) { return (cols[std::size_t(a)].pos + cols[std::size_t(b) + 1].pos) / 2.0; };
-  std::vector<std::pair<int, int>> out;
-  for (int c = 0; c < n; ++c) {
-    if (empty(c) || crossed[std::size_t(c)]) continue;
-    const Interval& in = inside[std::size_t(c)];
-    const double centre = (in.lo + in.hi) / 2.0;
-    if (std::abs(centre - mid(c, c)) <= tol) {
-      // Centred in its own column: a header centred over three (five …)
-      // columns is centred in the middle one too. In a sparse row (fewer than
-      // half of the columns filled: a header's group row) the widest
-      // symmetric run of empty neighbours whose centre also fits wins.
-      if (2 * (n - int(std::count_if(inside.begin(), inside.end(), [](const Interval& i) { return i.lo <= i.hi; }))) <= n)
-        continue;
-      std::pair<int, int> best{-1, -1};
-      for (int k = 1; c - k >= 0 && c + k < n && empty(c - k) && empty(c + k); ++k)
-        if (std::abs(centre - mid(c - k, c + k)) <=
-            std::max<double>(tol, 0.15 * (cols[std::size_t(c + k) + 1].pos - cols[std::size_t(c - k)].pos)))
-          best = {c - k, c + k};
-      if (best.first >= 0) out.push_back(best);
-      continue;
-    }
-    if (!align.empty()) {  // content aligned like its column's (a short right-aligned amount) spans nothing
-      const ColumnAlignment& a = align[std::size_t(c)];
-      if ((a.left && std::abs(in.lo - *a.left) <= tol) || (a.right && std::abs(in.hi - *a.right) <= tol)) continue;
-    }
-    // Gap-derived edges are uncertain by a few mm: allow 15 % of the span's
-    // width, but the span's centre must fit clearly better than the column's.
-    auto near_centre = [&](int a, int b) {
-      const double d = std::abs(centre - mid(a, b));
-      const double width = cols[std::size_t(b) + 1].pos - cols[std::size_t(a)].pos;
-      return d <= std::max<double>(tol, 0.15 * width) && d < std::abs(centre - mid(c, c)) - tol;
-    };
-    int lo = c, hi = c;
-    while (lo > 0 && empty(lo - 1)) --lo;
-    while (hi + 1 < n && empty(hi + 1)) ++hi;
-    std::pair<int, int> best{-1, -1};
-    for (int a = lo; a <= c; ++a)
-      for (int b = c; b <= hi; ++b)
-        if (b > a && near_centre(a, b) && (best.first < 0 || b - a > best.second - best.first)) best = {a, b};
-    if (best.first >= 0) out.push_back(best);
   }
-  return out;
 }
 
 // Builds a grid from row edges (with, per lattice row, its text row or null),
@@ -303,7 +412,7 @@ std::vector<std::pair<int, int>> centred_spans(const TextRow& row, const std::ve
 // edges never join). `rule_edge[i]` says whether row edge i is a drawn rule.
 Grid build_grid(const std::vector<Edge>& rows, const std::vector<bool>& rule_edge,
                 const std::vector<const TextRow*>& row_text, const std::vector<Edge>& cols,
-                const cv::Mat& h_rules, int tol, int centre_tol, const char* kind) {
+                const cv::Mat& h_rules, const GrayRules& gray, int tol, int centre_tol, const char* kind) {
   Coverage cov;
   const int n_rows = int(rows.size()) - 1, n_cols = int(cols.size()) - 1;
   cov.h.assign(rows.size(), std::vector<double>(std::size_t(n_cols), 1.0));
@@ -318,6 +427,8 @@ Grid build_grid(const std::vector<Edge>& rows, const std::vector<bool>& rule_edg
       cov.h[i][std::size_t(c)] = double(cv::countNonZero(profile.colRange(x0, x1 + 1))) / (x1 - x0 + 1);
     }
   }
+  constexpr double kPresent = 0.6;  // merge_cells threshold below
+  confirm_faded_rules(gray, rows, rule_edge, cols, kPresent, cov.h);
   cov.v.assign(cols.size(), std::vector<double>(std::size_t(n_rows), 1.0));
   const std::vector<ColumnAlignment> align = column_alignment(row_text, cols, centre_tol);
   for (int r = 0; r < n_rows; ++r) {
@@ -337,7 +448,7 @@ Grid build_grid(const std::vector<Edge>& rows, const std::vector<bool>& rule_edg
                   rows.back().hi - rows.front().lo + 1};
   for (const Edge& e : rows) g.row_edges.push_back(e.pos);
   for (const Edge& e : cols) g.col_edges.push_back(e.pos);
-  for (GridCell c : merge_cells(cov, 0.6)) {
+  for (GridCell c : merge_cells(cov, kPresent)) {
     const int x0 = cols[std::size_t(c.col)].hi + 1, x1 = cols[std::size_t(c.col + c.col_span)].lo;
     const int y0 = rows[std::size_t(c.row)].hi + 1, y1 = rows[std::size_t(c.row + c.row_span)].lo;
     c.box = Rect{x0, y0, std::max(0, x1 - x0), std::max(0, y1 - y0)};
@@ -389,7 +500,7 @@ bool inside_any(const std::vector<Grid>& grids, cv::Point p, int margin) {
 // Partial tables: stacks of long horizontal rules with overlapping extents.
 // `rules_grown`: h_rules with its fringe, added to the line mask (erased before OCR).
 void add_partial_tables(const cv::Mat& h_rules, const cv::Mat& rules_grown, const std::vector<cv::Rect>& glyphs,
-                        const TextScale& s, const Options& options, Detection& out) {
+                        const GrayRules& gray, const TextScale& s, const Options& options, Detection& out) {
   const double mm = s.px_per_mm;
   const int tol = std::max(2, int(std::lround(0.8 * mm)));
   const int min_w = std::max(1, int(std::lround(options.min_table_width_mm * mm)));
@@ -496,7 +607,7 @@ void add_partial_tables(const cv::Mat& h_rules, const cv::Mat& rules_grown, cons
       std::vector<Edge> cols = column_edges(texts, gx0, gx1, s);
       const int n_cols = int(cols.size()) - 1;
       if (n_cols < 2 || (b1 - b0 == 1 && n_cols < 3)) return;  // no columns: rules over prose
-      Grid grid = build_grid(rows, rule_edge, row_text, cols, h_rules, tol, centre_tolerance(s), "partial");
+      Grid grid = build_grid(rows, rule_edge, row_text, cols, h_rules, gray, tol, centre_tolerance(s), "partial");
       if (grid.bounds.height < options.min_table_height_mm * mm) return;
       cv::Rect box(grid.bounds.x - tol, grid.bounds.y - tol, grid.bounds.width + 2 * tol,
                    grid.bounds.height + 2 * tol);
@@ -515,43 +626,55 @@ void add_partial_tables(const cv::Mat& h_rules, const cv::Mat& rules_grown, cons
   }
 }
 
-// Columns of a candidate whitespace table, with the rows it keeps: a top or
-// bottom row that leaves at least 40 % of the columns empty (a 部门名称：… 单位：万元 caption line, a footnote) is dropped and the
-// columns recomputed. A
-// block centred over several columns fills them all (a header over its
-// sub-columns is no caption).
+// Whether a top or bottom row of a candidate whitespace table is no table
+// row: against the columns `cols` it leaves at least 40 % of them empty (a
+// 部门名称：… 单位：万元 caption line, a footnote). A block centred over several
+// columns fills them all (a header over its sub-columns is no caption).
+bool caption_like(const TextRow& r, const std::vector<Edge>& cols, const TextScale& s) {
+  const int n_cols = int(cols.size()) - 1;
+  if (n_cols < 1) return false;
+  std::vector<char> filled(std::size_t(n_cols), 0);
+  for (int c = 0; c < n_cols; ++c)
+    for (const Interval& b : r.blocks)
+      if (b.lo < cols[std::size_t(c) + 1].pos && b.hi > cols[std::size_t(c)].pos) filled[std::size_t(c)] = 1;
+  for (const auto& [a, b] : centred_spans(r, cols, centre_tolerance(s), {}))
+    for (int c = a; c <= b; ++c) filled[std::size_t(c)] = 1;
+  const auto blank = std::count(filled.begin(), filled.end(), 0);
+  return blank >= std::max(1, (2 * n_cols + 4) / 5);
+}
+
+// Column edges of whitespace-table rows: column_edges over their extent,
+// half a line height beyond it on both sides.
+std::vector<Edge> whitespace_edges(const std::vector<TextRow>& rows, const TextScale& s) {
+  int x0 = INT_MAX, x1 = INT_MIN;
+  for (const TextRow& r : rows) {
+    x0 = std::min(x0, r.blocks.front().lo);
+    x1 = std::max(x1, r.blocks.back().hi);
+  }
+  const int margin = std::max(1, s.line_height / 2);
+  return column_edges(rows, x0 - margin, x1 + margin, s);
+}
+
+}  // namespace
+
+// See text_columns.hpp.
 std::vector<Edge> whitespace_columns(std::vector<TextRow>& rows, const TextScale& s) {
   for (;;) {
     if (rows.size() < 4) return {};
-    int x0 = INT_MAX, x1 = INT_MIN;
-    for (const TextRow& r : rows) {
-      x0 = std::min(x0, r.blocks.front().lo);
-      x1 = std::max(x1, r.blocks.back().hi);
-    }
-    const int margin = std::max(1, s.line_height / 2);
-    std::vector<Edge> cols = column_edges(rows, x0 - margin, x1 + margin, s);
-    const int n_cols = int(cols.size()) - 1;
-    auto caption_like = [&](const TextRow& r) {
-      std::vector<char> filled(std::size_t(n_cols), 0);
-      for (int c = 0; c < n_cols; ++c)
-        for (const Interval& b : r.blocks)
-          if (b.lo < cols[std::size_t(c) + 1].pos && b.hi > cols[std::size_t(c)].pos) filled[std::size_t(c)] = 1;
-      for (const auto& [a, b] : centred_spans(r, cols, centre_tolerance(s), {}))
-        for (int c = a; c <= b; ++c) filled[std::size_t(c)] = 1;
-      const auto blank = std::count(filled.begin(), filled.end(), 0);
-      return blank >= std::max(1, (2 * n_cols + 4) / 5);  // at least 40 % of the columns empty
-    };
-    if (caption_like(rows.front())) {
+    const std::vector<TextRow> below(rows.begin() + 1, rows.end()), above(rows.begin(), rows.end() - 1);
+    if (caption_like(rows.front(), whitespace_edges(below, s), s)) {
       rows.erase(rows.begin());
       continue;
     }
-    if (caption_like(rows.back())) {
+    if (caption_like(rows.back(), whitespace_edges(above, s), s)) {
       rows.pop_back();
       continue;
     }
-    return cols;
+    return whitespace_edges(rows, s);
   }
 }
+
+namespace {
 
 // Whether at least two columns hold >= 4 single-column blocks of which >= 70 %
 // share a left or a right edge (within 1 mm): what tells a table's columns
@@ -619,7 +742,7 @@ void add_whitespace_tables(const std::vector<cv::Rect>& glyphs, const cv::Size& 
     }
     row_edges.push_back(edge_at(std::min(page.height - 1, run.back().y.hi + pad)));
     const std::vector<bool> rule_edge(row_edges.size(), false);
-    Grid grid = build_grid(row_edges, rule_edge, row_text, cols, cv::Mat(), 0, centre_tolerance(s), "whitespace");
+    Grid grid = build_grid(row_edges, rule_edge, row_text, cols, cv::Mat(), GrayRules{}, 0, centre_tolerance(s), "whitespace");
     if (grid.bounds.width < options.min_table_width_mm * s.px_per_mm) continue;
     out.tables.push_back(std::move(grid));
   }
@@ -627,8 +750,8 @@ void add_whitespace_tables(const std::vector<cv::Rect>& glyphs, const cv::Size& 
 
 }  // namespace
 
-void add_text_tables(const cv::Mat& ink, const cv::Mat& h_rules, double dpi, const Options& options,
-                     Detection& out) {
+void add_text_tables(const cv::Mat& ink, const cv::Mat& h_rules, const cv::Mat& gray, double dpi,
+                     const Options& options, Detection& out) {
   const double mm = dpi / 25.4;
   // Rules grown by 0.4 mm across: the ragged fringe of a blurred, JPEG-ed
   // rule is no run long enough for h_rules, yet must not become "text" (a
@@ -648,10 +771,11 @@ void add_text_tables(const cv::Mat& ink, const cv::Mat& h_rules, double dpi, con
     r &= cv::Rect(0, 0, text.cols, text.rows);
     text(r).setTo(0);
   }
-  const std::vector<cv::Rect> glyphs = glyph_boxes(text, mm);
+  std::vector<cv::Rect> glyphs = glyph_boxes(text, mm);
   if (glyphs.empty()) return;
-  const TextScale s = text_scale(glyphs, text.rows, mm);
-  add_partial_tables(h_rules, rules, glyphs, s, options, out);
+  const TextScale s = text_scale(glyph_sized(glyphs, mm), text.rows, mm);
+  glyphs = without_isolated_specks(std::move(glyphs), s);
+  add_partial_tables(h_rules, rules, glyphs, gray_rules(gray, text, mm, options), s, options, out);
   if (out.tables.empty()) add_whitespace_tables(glyphs, text.size(), s, options, out);
 }
 

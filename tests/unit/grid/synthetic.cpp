@@ -185,4 +185,34 @@ Layout performance_layout() {
   return l;
 }
 
+Image gray_of(const Image& binary, unsigned seed) {
+  cv::Mat b = as_mat(binary), g(b.size(), CV_32F);
+  g.setTo(kPaper);
+  g.setTo(kInk, b > 127);
+  cv::Mat noise(b.size(), CV_32F);
+  cv::RNG(seed).fill(noise, cv::RNG::NORMAL, 0, 6);
+  g += noise;
+  cv::GaussianBlur(g, g, {0, 0}, 0.7);
+  Image out(binary.width, binary.height, 1);
+  g.convertTo(as_mat(out), CV_8U);
+  return out;
+}
+
+void fade_on_binary(Image& binary, bool horizontal, int at, int from, int to, int t, double dpi) {
+  cv::Mat b = as_mat(binary);
+  const int t0 = t / 2;
+  const cv::Rect band = horizontal ? cv::Rect(from, at - t0, to - from, t) : cv::Rect(at - t0, from, t, to - from);
+  b(band) = 0;
+  for (int k = from; k + 2 <= to; k += px(3, dpi))
+    b(horizontal ? cv::Rect(k, at - t0, 2, t) : cv::Rect(at - t0, k, t, 2)) = 255;
+}
+
+void fade_on_gray(Image& gray, bool horizontal, int at, int from, int to, int t, int level) {
+  cv::Mat g = as_mat(gray);
+  const int t0 = t / 2;
+  const cv::Rect band = horizontal ? cv::Rect(from, at - t0, to - from, t) : cv::Rect(at - t0, from, t, to - from);
+  cv::Mat piece = g(band);
+  cv::min(piece, level, piece);
+}
+
 }  // namespace scantab::grid::testing

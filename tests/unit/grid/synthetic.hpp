@@ -60,6 +60,20 @@ Layout performance_layout();    // merges in both directions
 // row-0/1 line). Returns the expected cells.
 std::vector<GridCell> draw_header_with_centred_text(Image& page, double dpi);
 
+// Gray pages (for detect(binary, gray, dpi)).
+constexpr int kPaper = 232, kInk = 40;  // gray levels of a copy's paper and black ink
+
+// The gray page of a binary page: ink kInk, paper kPaper, Gaussian noise of
+// 6 gray levels, then a blur of 0.7 px (a rough copy's sharpness at 200 dpi).
+Image gray_of(const Image& binary, unsigned seed = 5);
+
+// A faded rule piece: on the gray page the band [at - t/2, at - t/2 + t) across
+// and [from, to) along is painted `level` (before gray_of's noise: call this
+// on the binary page first, then fade_on_gray); on the binary page the band
+// keeps only 2-px dots every 3 mm (what a faded rule binarizes into).
+void fade_on_binary(Image& binary, bool horizontal, int at, int from, int to, int t, double dpi);
+void fade_on_gray(Image& gray, bool horizontal, int at, int from, int to, int t, int level);
+
 // A cell's lattice position and spans, for exact structure assertions.
 struct Span {
   int row, col, row_span, col_span;

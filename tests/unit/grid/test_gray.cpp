@@ -17,46 +17,14 @@ using testing::blank_page;
 using testing::DrawStyle;
 using testing::draw_table;
 using testing::draw_text;
+using testing::fade_on_binary;
+using testing::fade_on_gray;
+using testing::gray_of;
+using testing::kInk;
+using testing::kPaper;
 using testing::Layout;
 using testing::px;
 using testing::spans;
-
-constexpr int kPaper = 232, kInk = 40;  // gray levels of a copy's paper and black ink
-
-// The gray page of a binary page: ink kInk, paper kPaper, Gaussian noise of
-// 6 gray levels, then a blur of 0.7 px (a rough copy's sharpness at 200 dpi).
-Image gray_of(const Image& binary, unsigned seed = 5) {
-  cv::Mat b = as_mat(binary), g(b.size(), CV_32F);
-  g.setTo(kPaper);
-  g.setTo(kInk, b > 127);
-  cv::Mat noise(b.size(), CV_32F);
-  cv::RNG(seed).fill(noise, cv::RNG::NORMAL, 0, 6);
-  g += noise;
-  cv::GaussianBlur(g, g, {0, 0}, 0.7);
-  Image out(binary.width, binary.height, 1);
-  g.convertTo(as_mat(out), CV_8U);
-  return out;
-}
-
-// A faded rule piece: on the gray page the band [at - t/2, at - t/2 + t) across
-// and [from, to) along is painted `level` (before gray_of's noise: call this
-// on the binary page first, then fade_on_gray); on the binary page the band
-// keeps only 2-px dots every 3 mm (what a faded rule binarizes into).
-void fade_on_binary(Image& binary, bool horizontal, int at, int from, int to, int t, double dpi) {
-  cv::Mat b = as_mat(binary);
-  const int t0 = t / 2;
-  const cv::Rect band = horizontal ? cv::Rect(from, at - t0, to - from, t) : cv::Rect(at - t0, from, t, to - from);
-  b(band) = 0;
-  for (int k = from; k + 2 <= to; k += px(3, dpi))
-    b(horizontal ? cv::Rect(k, at - t0, 2, t) : cv::Rect(at - t0, k, t, 2)) = 255;
-}
-void fade_on_gray(Image& gray, bool horizontal, int at, int from, int to, int t, int level) {
-  cv::Mat g = as_mat(gray);
-  const int t0 = t / 2;
-  const cv::Rect band = horizontal ? cv::Rect(from, at - t0, to - from, t) : cv::Rect(at - t0, from, t, to - from);
-  cv::Mat piece = g(band);
-  cv::min(piece, level, piece);
-}
 
 // The page's structure comes out as `expected` with the gray page, and not
 // without it (so the test guards the gray evidence, not the binary path).

@@ -5,7 +5,9 @@
 // must not become a table).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <opencv2/imgproc.hpp>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -17,8 +19,12 @@
 namespace scantab::grid {
 namespace {
 
+using detail::Edge;
 using detail::Interval;
 using detail::TextRow;
+using testing::fade_on_binary;
+using testing::fade_on_gray;
+using testing::gray_of;
 using testing::px;
 using testing::Span;
 using testing::spans;
@@ -65,6 +71,129 @@ TEST(ColumnGaps, ProseHasNoGaps) {
   EXPECT_TRUE(detail::column_gaps(rows, {0, 999}, 10, 2).empty());
 }
 
+TEST(ColumnGaps, MarginOverhungByOneRowIsNoGap) {
+  // The last column's blocks end at 499, one row's at 530 (a header, or an
+  // amount a rough scan's speck lengthened): x 500-529 has ink in one row of
+  // eight only, but no block lies right of it, so it separates no columns.
+  std::vector<TextRow> rows(8, row({{0, 99}, {200, 499}}));
+  rows[0] = row({{0, 99}, {200, 530}});
+  const auto gaps = detail::column_gaps(rows, {0, 540}, 10, 2);
+  ASSERT_EQ(gaps.size(), 1u);
+  EXPECT_EQ(gaps[0], (Interval{100, 199}));
+}
+
+// ------------------------------------------------------------ text rows
+
+// The scale of 10.5 pt text at 200 dpi (line height 28 px).
+detail::TextScale scale_200dpi() {
+  detail::TextScale s;
+  s.px_per_mm = kDpi / 25.4;
+  s.line_height = 28;
+  s.word_gap = 13;
+  s.row_gap = 14;
+  s.speck = 8;
+  return s;
+}
+
+TEST(TextRows, SpeckDoesNotWidenABlock) {
+  // "12.5": digits 16 x 22 px, a 3 x 3 decimal point between the second and
+  // the third; a 3 x 3 speck 10 px after the last digit, within the word gap.
+  const std::vector<cv::Rect> glyphs{{100, 100, 16, 22}, {120, 100, 16, 22}, {138, 118, 3, 3},
+                                     {144, 100, 16, 22}, {170, 110, 3, 3}};
+  const auto rows = detail::text_rows(glyphs, cv::Rect(0, 0, 400, 300), scale_200dpi());
+  ASSERT_EQ(rows.size(), 1u);
+  ASSERT_EQ(rows[0].blocks.size(), 1u);
+  EXPECT_EQ(rows[0].blocks[0], (Interval{100, 159}));
+}
+
+TEST(TextRows, DotsJoinGlyphsButMakeNoBlockAlone) {
+  // 称：中 — the colon's dots lie 7 px after 称 and 8 px before 中 (the glyphs
+  // themselves are 19 px apart, more than the word gap); a lone dot far right.
+  const std::vector<cv::Rect> glyphs{{100, 100, 28, 28}, {135, 106, 4, 4}, {135, 120, 4, 4},
+                                     {148, 100, 28, 28}, {300, 110, 3, 3}};
+  const auto rows = detail::text_rows(glyphs, cv::Rect(0, 0, 400, 300), scale_200dpi());
+  ASSERT_EQ(rows.size(), 1u);
+  ASSERT_EQ(rows[0].blocks.size(), 1u);
+  EXPECT_EQ(rows[0].blocks[0], (Interval{100, 175}));
+}
+
+// ------------------------------------------------------------ whitespace columns
+
+TEST(WhitespaceColumns, CaptionIsJudgedAgainstTheOtherRowsColumns) {
+  // The text rows of whitespace_expenditure (clean, 200 dpi; line height 29,
+  // word gap 13): a caption (部门名称：… | 单位：万元), the header group row
+  // (项目 over code+name, 2023年预算数 over the three amounts), the header, 19
+  // body rows. The caption's blocks narrow the code/name gap to [278, 310]
+  // and open one in the sparse last column at [1403, 1417]; against those six
+  // columns it leaves only two empty and would be kept as a table row.
+  std::vector<TextRow> rows{
+      {{254, 283}, {{164, 277}, {311, 712}, {1347, 1402}, {1434, 1490}}},
+      {{316, 345}, {{475, 527}, {1085, 1261}}},
+      {{374, 403}, {{200, 313}, {547, 660}, {930, 985}, {1116, 1228}, {1332, 1444}}},
+      {{432, 461}, {{475, 530}, {954, 1055}, {1170, 1270}, {1383, 1486}}},
+      {{492, 520}, {{167, 209}, {367, 595}, {956, 1055}, {1170, 1270}, {1385, 1486}}},
+      {{550, 578}, {{166, 239}, {367, 509}, {530, 578}, {599, 799}, {956, 1055}, {1170, 1270}, {1385, 1486}}},
+      {{608, 636}, {{167, 269}, {367, 480}, {955, 1055}, {1170, 1270}, {1434, 1486}}},
+      {{667, 695}, {{167, 271}, {367, 596}, {952, 1055}, {1383, 1486}}},
+      {{725, 753}, {{167, 271}, {367, 480}, {984, 1055}, {1199, 1270}}},
+      {{783, 811}, {{167, 211}, {367, 624}, {971, 1055}, {1186, 1270}}},
+      {{842, 870}, {{167, 243}, {367, 653}, {971, 1055}, {1186, 1270}}},
+      {{900, 928}, {{167, 275}, {367, 827}, {971, 1055}, {1186, 1270}}},
+      {{957, 986}, {{166, 209}, {368, 537}, {984, 1055}, {1199, 1270}}},
+      {{1017, 1045}, {{166, 237}, {367, 596}, {984, 1055}, {1199, 1270}}},
+      {{1075, 1103}, {{167, 267}, {367, 538}, {984, 1055}, {1199, 1270}}},
+      {{1133, 1161}, {{167, 269}, {367, 538}, {1002, 1055}, {1217, 1270}}},
+      {{1192, 1220}, {{166, 209}, {367, 508}, {987, 1055}, {1418, 1486}}},
+      {{1250, 1278}, {{166, 241}, {367, 770}, {987, 1055}, {1418, 1486}}},
+      {{1307, 1378}, {{167, 273}, {367, 828}, {987, 1055}, {1418, 1486}}},
+      {{1408, 1436}, {{167, 209}, {367, 537}, {971, 1055}, {1186, 1270}}},
+      {{1467, 1495}, {{167, 241}, {367, 537}, {971, 1055}, {1186, 1270}}},
+      {{1525, 1553}, {{167, 271}, {367, 509}, {971, 1055}, {1186, 1270}}},
+  };
+  detail::TextScale s;
+  s.px_per_mm = kDpi / 25.4;
+  s.line_height = 29;
+  s.word_gap = 13;
+  s.row_gap = 15;
+  s.speck = 9;
+  const std::vector<Edge> cols = detail::whitespace_columns(rows, s);
+  ASSERT_EQ(rows.size(), 21u);
+  EXPECT_EQ(rows.front().y, (Interval{316, 345}));  // the group row stays
+  ASSERT_EQ(cols.size(), 6u);                        // 5 columns
+  const std::vector<int> truth{340, 879, 1070, 1301};  // inner edges drawn on the page (± 1 mm)
+  for (std::size_t c = 0; c < truth.size(); ++c) EXPECT_NEAR(cols[c + 1].pos, truth[c], 8) << "edge " << c + 1;
+}
+
+// ------------------------------------------------------------ centred spans
+
+std::vector<Edge> edges_at(const std::vector<int>& xs) {
+  std::vector<Edge> out;
+  for (int x : xs) {
+    Edge e;
+    e.pos = e.lo = e.hi = x;
+    out.push_back(e);
+  }
+  return out;
+}
+
+TEST(CentredSpans, HeaderOverThreeColumnsWithAnEdgeOffByAMillimetre) {
+  // A header's group row: a label in column 0 and 2023年预算数 centred over
+  // columns 2-4 (x 400-1000, centre 700) at x 600-750 (centre 675). The
+  // gap-derived edge between columns 2 and 3 lies at 585: the header is
+  // 17.5 px from column 3's centre (more than tol) and 25 px from the span's.
+  const auto cols = edges_at({0, 200, 400, 585, 800, 1000});
+  const auto spans_found = detail::centred_spans(row({{50, 120}, {600, 750}}), cols, 15, {});
+  EXPECT_EQ(spans_found, (std::vector<std::pair<int, int>>{{2, 4}}));
+}
+
+TEST(CentredSpans, BlockTouchingAnEdgeLiesInsideItsColumn) {
+  // The header starts exactly on the edge between columns 2 and 3 (the gap
+  // it starts in was narrowed to its left end): it crosses no edge.
+  const auto cols = edges_at({0, 200, 400, 600, 800, 1000});
+  const auto spans_found = detail::centred_spans(row({{50, 120}, {600, 790}}), cols, 15, {});
+  EXPECT_EQ(spans_found, (std::vector<std::pair<int, int>>{{2, 4}}));
+}
+
 // ------------------------------------------------------------ pages
 
 // A budget-like table drawn cell by cell: pseudo CJK labels left-aligned,
@@ -81,6 +210,7 @@ struct Drawn {
   double x_mm = 20, y_mm = 40, row_mm = 8;
   int rows = 12;
   std::vector<TextCell> cells;
+  std::vector<std::pair<int, int>> absent;  // (row edge, column): rule stretches not drawn (a rowSpan)
 };
 
 Drawn budget_table() {
@@ -150,7 +280,10 @@ Image draw(const Drawn& d, Rules rules) {
   }
   if (rules == Rules::kHorizontal) {
     const int t = 2;
-    for (int y : ys) cv::rectangle(m, cv::Rect(xs.front(), y - t / 2, xs.back() - xs.front() + 1, t), 255, cv::FILLED);
+    for (int r = 0; r <= d.rows; ++r)
+      for (std::size_t c = 0; c + 1 < xs.size(); ++c)
+        if (std::find(d.absent.begin(), d.absent.end(), std::pair(r, int(c))) == d.absent.end())
+          cv::rectangle(m, cv::Rect(xs[c], ys[std::size_t(r)] - t / 2, xs[c + 1] - xs[c] + 1, t), 255, cv::FILLED);
   }
   return page;
 }
@@ -262,6 +395,63 @@ TEST(TextTables, ProseIsNotATable) {
 }
 
 TEST(TextTables, BlankPageHasNoTable) { EXPECT_TRUE(detect(testing::blank_page(kDpi), kDpi).tables.empty()); }
+
+// Speckle of a rough scan: `n` dots of 2-4 px (0.25-0.5 mm at 200 dpi)
+// anywhere on the page, in column gaps and between text lines too.
+void speckle(Image& page, int n, unsigned seed) {
+  cv::Mat m = as_mat(page);
+  cv::RNG rng(seed);
+  for (int k = 0; k < n; ++k) {
+    const int size = rng.uniform(2, 5);
+    cv::rectangle(m, cv::Rect(rng.uniform(0, m.cols - size), rng.uniform(0, m.rows - size), size, size), 255,
+                  cv::FILLED);
+  }
+}
+
+// Rough scans (whitespace_expenditure rough: no table found): specks between
+// text lines joined all lines into a few tall rows, specks in the column gaps
+// split them into pieces narrower than a gap.
+TEST(TextTables, SpeckleDoesNotHideAWhitespaceTable) {
+  const Drawn d = budget_table();
+  Image page = draw(d, Rules::kNone);
+  speckle(page, 1500, 3);
+  const Detection det = detect(page, kDpi);
+  ASSERT_EQ(det.tables.size(), 1u);
+  expect_drawn_table(det.tables[0], "whitespace", d);
+}
+
+TEST(TextTables, SpeckledProseIsNotATable) {
+  for (bool rules : {false, true}) {
+    Image page = prose_page(rules);
+    speckle(page, 1500, 3);
+    EXPECT_TRUE(detect(page, kDpi).tables.empty()) << "rules " << rules;
+  }
+}
+
+// A partial table on a rough scan: one rule stretch faded (on the binary page
+// only dots every 3 mm remain; the gray page still shows it), another one
+// really absent (a cell spanning two rows, its amount centred across where
+// the rule would be). The faded one must not join its cells; the absent one must.
+TEST(TextTables, FadedRuleStretchOfAPartialTableJoinsNoCells) {
+  Drawn d = budget_table();
+  // (6,4) spans rows 6-7: one amount, centred across the absent rule.
+  std::erase_if(d.cells, [](const TextCell& c) { return c.col == 4 && (c.row == 6 || c.row == 7); });
+  d.cells.push_back({6, 4, 2, 1, TextCell::kAmount});
+  d.absent.push_back({7, 4});
+  Image page = draw(d, Rules::kHorizontal);
+  const int y9 = px(d.y_mm + 9 * d.row_mm, kDpi);
+  const int x3 = px(d.x_mm + 24 + 60 + 28, kDpi), x4 = px(d.x_mm + 24 + 60 + 28 + 28, kDpi);
+  fade_on_binary(page, true, y9, x3 + 1, x4, 2, kDpi);
+  Image gray = gray_of(page);
+  fade_on_gray(gray, true, y9, x3 + 1, x4, 2, testing::kPaper - 45);
+
+  const Detection binary_only = detect(page, kDpi);
+  ASSERT_EQ(binary_only.tables.size(), 1u);
+  EXPECT_NE(spans(binary_only.tables[0].cells), expected_spans(d));  // the faded stretch joins (8,3) and (9,3)
+  const Detection det = detect(page, gray, kDpi);
+  ASSERT_EQ(det.tables.size(), 1u);
+  expect_drawn_table(det.tables[0], "partial", d);
+}
 
 }  // namespace
 }  // namespace scantab::grid
