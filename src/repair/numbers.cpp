@@ -15,13 +15,20 @@ namespace {
 
 bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
 
-// A reading with stray marks at its edges (a speck read as ".", "," or "、"
-// before the number, or as ".", "," or "-" after it: ".4981.70", ".、67.53",
-// "2101102.") that
-// is well formed without them (format 1.0, while it is not with them) is
-// taken without them. A leading "-" is a sign and stays.
-std::string without_stray_edge_marks(const std::string& t, ColumnKind kind) {
-  if (format_score(t, kind) >= 1.0) return t;
+// Marks OCR adds to or misreads in a number, undone only when the result is
+// better formed for the column (format_score) than the reading:
+//  - stray marks at the edges, taken off when that makes the number well
+//    formed (format 1.0): a speck read as ".", "," or "、" before it, or as
+//    ".", "," or "-" after it (".4981.70", ".、67.53", "2101102.");
+//  - outside amount columns, trailing marks after a plain integer (a
+//    numbering column's "2." "20 ." "9,"); in an amount column "12." may be
+//    a cut-off "12.xx" and stays malformed;
+//  - a colon read for the decimal point between digits ("1324:21"), when
+//    that makes a well-formed amount.
+// A leading "-" is a sign and stays.
+std::string without_stray_marks(const std::string& t, ColumnKind kind) {
+  const double before = format_score(t, kind);
+  if (before >= 1.0) return t;
   static constexpr std::string_view kIdeographicComma = "、";
   std::size_t a = 0, b = t.size();
   while (a < b) {
@@ -29,10 +36,24 @@ std::string without_stray_edge_marks(const std::string& t, ColumnKind kind) {
     else if (std::string_view(t).substr(a).starts_with(kIdeographicComma)) a += kIdeographicComma.size();
     else break;
   }
+  const std::size_t trimmed_front = a;
   while (b > a && (t[b - 1] == '.' || t[b - 1] == ',' || t[b - 1] == '-')) --b;
-  if (a == 0 && b == t.size()) return t;
   std::string core = t.substr(a, b - a);
-  return format_score(core, kind) >= 1.0 ? core : t;
+  if (const std::size_t colon = core.find(':'); colon != std::string::npos && colon > 0 && colon + 1 < core.size() &&
+                                                std::isdigit(static_cast<unsigned char>(core[colon - 1])) &&
+                                                std::isdigit(static_cast<unsigned char>(core[colon + 1]))) {
+    std::string point = core;
+    point[colon] = '.';
+    if (format_score(point, kind) >= 1.0) return point;
+  }
+  if (core.size() == t.size()) return t;
+  if (format_score(core, kind) >= 1.0) return core;
+  const bool plain_integer = !core.empty() && std::all_of(core.begin(), core.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
+  if (kind != ColumnKind::kAmount && trimmed_front == 0 && plain_integer && format_score(core, kind) > before)
+    return core;
+  return t;
 }
 
 }  // namespace
@@ -77,7 +98,7 @@ NumberDecision decide_number(const std::vector<Reading>& readings, ColumnKind ki
   for (const Reading& r : readings) {
     const std::string read = normalize_number(r.text);
     if (read.empty()) continue;
-    const std::string t = without_stray_edge_marks(read, kind);
+    const std::string t = without_stray_marks(read, kind);
     ++non_empty;
     const double f = format_score(t, kind), c = std::clamp(r.confidence, 0.0, 1.0);
     auto d = parse_decimal(t);
@@ -106,7 +127,7 @@ NumberDecision decide_number(const std::vector<Reading>& readings, ColumnKind ki
   });
   auto note_stray = [&] {
     if (!best->stray.empty())
-      out.issues.push_back({"stray_mark", fmt::format("'{}' has stray marks at its edge; read as '{}'", best->stray,
+      out.issues.push_back({"stray_mark", fmt::format("'{}' has a stray or misread mark; read as '{}'", best->stray,
                                                       best->text)});
   };
   out.text = best->text;

@@ -199,6 +199,25 @@ TEST(Numbers, StrayEdgeMarksAreDroppedOnlyWhenThatMakesTheNumberWellFormed) {
   EXPECT_TRUE(decide_number({{"57.30", 0.9, "eng"}}, ColumnKind::kAmount).issues.empty());
 }
 
+TEST(Numbers, TrailingMarksAfterANumberingIntegerAndAColonForThePoint) {
+  // Observed on rough scans (seed 2): 序号/栏次 cells read "2." "20 ." "9,";
+  // an amount read "1324:21".
+  for (const char* r : {"2.", "20 .", "9,"}) {
+    const auto d = decide_number({{r, 0.8, "eng"}}, ColumnKind::kUnknown);
+    EXPECT_EQ(d.text, std::string(r).substr(0, std::string(r).find_first_of(" .,"))) << r;
+    ASSERT_EQ(d.issues.size(), 1u) << r;
+    EXPECT_EQ(d.issues[0].code, "stray_mark");
+  }
+  EXPECT_EQ(decide_number({{"1324:21", 0.7, "eng"}}, ColumnKind::kAmount).text, "1324.21");
+  EXPECT_EQ(decide_number({{"1324:21", 0.7, "eng"}}, ColumnKind::kUnknown).text, "1324.21");
+  // Not taken: a leading mark before an integer (".5" may be 0.5), an
+  // integer amount with a trailing point (maybe cut off), a colon that does
+  // not make two decimals.
+  EXPECT_EQ(decide_number({{".5", 0.9, "eng"}}, ColumnKind::kUnknown).text, ".5");
+  EXPECT_EQ(decide_number({{"12.", 0.9, "eng"}}, ColumnKind::kAmount).text, "12.");
+  EXPECT_EQ(decide_number({{"12:3", 0.9, "eng"}}, ColumnKind::kAmount).text, "12:3");
+}
+
 TEST(Numbers, MajorityOfFourReadingsWins) {
   auto d = decide_number({{"97.30", 0.9, "a"}, {"57.30", 0.8, "b"}, {"57.30", 0.7, "c"}, {"57.30", 0.6, "d"}},
                          ColumnKind::kAmount);
