@@ -446,6 +446,46 @@ bool looks_like_digits(const Crop& crop) {
   }
 }
 
+namespace {
+
+// The bounding box of the first glyph of a layout's first line (the ink up to
+// the first blank column), in crop coordinates, and the line's height;
+// nullopt without ink.
+std::optional<std::pair<cv::Rect, int>> first_glyph(const InkLayout& layout) {
+  if (layout.lines.empty()) return std::nullopt;
+  const auto [top, bottom] = layout.lines.front();
+  const cv::Mat line = layout.mask.rowRange(top, bottom);
+  int x0 = -1, x1 = line.cols;
+  for (int x = 0; x < line.cols; ++x) {
+    const bool ink = cv::countNonZero(line.col(x)) > 0;
+    if (ink && x0 < 0) x0 = x;
+    if (!ink && x0 >= 0) {
+      x1 = x;
+      break;
+    }
+  }
+  if (x0 < 0) return std::nullopt;
+  cv::Rect box = cv::boundingRect(line.colRange(x0, x1));
+  box.x += x0;
+  box.y += top;
+  return std::pair(box, bottom - top);
+}
+
+}  // namespace
+
+// ------------------------------------------------------------ begins_with_dash
+std::optional<bool> begins_with_dash(const Crop& crop) {
+  if (!crop.analysis_->valid) return std::nullopt;
+  try {
+    const auto glyph = first_glyph(crop.analysis_->layout(/*faint_strokes=*/false));
+    if (!glyph) return std::nullopt;
+    const auto& [box, line_height] = *glyph;
+    return 4 * box.width >= line_height && 2 * box.height <= box.width;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 // ------------------------------------------------------------ leading_comparison_sign
 char32_t leading_comparison_sign(const Image& gray, double dpi, int* glyph_end) {
   return leading_comparison_sign(Crop(gray, dpi), glyph_end);
@@ -455,27 +495,14 @@ char32_t leading_comparison_sign(const Crop& crop, int* glyph_end) {
   if (!crop.analysis_->valid) return 0;
   try {
     const InkLayout& layout = crop.analysis_->layout(/*faint_strokes=*/false);  // the bar of ≥ stays a blob of its own
-    if (layout.lines.empty()) return 0;
-    const auto [top, bottom] = layout.lines.front();
-    const cv::Mat line = layout.mask.rowRange(top, bottom);
-    // The first glyph: ink columns from the first inked one to the first blank one.
-    int x0 = -1, x1 = line.cols;
-    for (int x = 0; x < line.cols; ++x) {
-      const bool ink = cv::countNonZero(line.col(x)) > 0;
-      if (ink && x0 < 0) x0 = x;
-      if (!ink && x0 >= 0) {
-        x1 = x;
-        break;
-      }
-    }
-    if (x0 < 0) return 0;
-    cv::Rect box = cv::boundingRect(line.colRange(x0, x1));
-    box.x += x0;
-    const int w = box.width, h = box.height, H = bottom - top;
+    const auto first = first_glyph(layout);
+    if (!first) return 0;
+    const cv::Rect box = first->first;
+    const int w = box.width, h = box.height, H = first->second;
     // A sign is at most as wide as a CJK character (CJK fonts draw ≥ full
     // width), and not a thin stroke.
     if (w < 3 || h < 3 || w > 1.2 * H || h < 0.3 * H) return 0;
-    const cv::Mat glyph = line(box);
+    const cv::Mat glyph = layout.mask(box);
     // A bar beneath (straight, or slanted as in ⩾): a separate blob whose top
     // lies in the glyph's lower half, of at least a fifth of the largest blob.
     cv::Mat labels, stats, centroids;

@@ -81,6 +81,7 @@ class Crop {
   friend bool is_blank(const Crop&);
   friend bool looks_like_digits(const Crop&);
   friend char32_t leading_comparison_sign(const Crop&, int*);
+  friend std::optional<bool> begins_with_dash(const Crop&);
   friend class Engine;
 };
 
@@ -116,6 +117,13 @@ bool looks_like_digits(const Crop& crop);
 // coordinates, px) right of the sign's glyph.
 char32_t leading_comparison_sign(const Image& gray, double dpi = 300.0, int* glyph_end = nullptr);
 char32_t leading_comparison_sign(const Crop& crop, int* glyph_end = nullptr);
+
+// Whether the first glyph of a crop's first text line (the ink up to the
+// first blank column) is shaped like a minus sign: a bar at least a quarter
+// of the line's height long and at most half as tall as it is long. A speck
+// before an amount (rough scans), which OCR reads as "-", is not.
+// nullopt when the crop holds no usable ink.
+std::optional<bool> begins_with_dash(const Crop& crop);
 
 // Tesseract's orientation and script detection (OSD, osd.traineddata) on a
 // whole page: gray (0 = ink, 255 = paper; BGR accepted) at `dpi`.

@@ -91,6 +91,9 @@ struct Job {
   // reading; made by mark_number_columns (inked cells) or run_jobs, and
   // dropped once the job is done.
   std::optional<ocr::Crop> crop;
+  // Set by read_number when a reading begins with "-": whether the crop's
+  // first glyph is only a speck, not a minus sign (ocr::begins_with_dash).
+  bool speck_before_number = false;
 };
 
 // Reading sources, as named in repair::Reading::source and in messages.
@@ -118,9 +121,18 @@ bool trusted_single_reading(const Job& job) {
   return !text.empty() && r.confidence >= kTrustSingleReading && repair::format_score(text, job.column) >= 1.0;
 }
 
+// OCR reads a speck before an amount (rough scans) as a minus sign: a
+// decided number that begins with "-" where the crop's first glyph is only a
+// speck (Job::speck_before_number) loses it, recorded as a stray mark.
 void decide(Job& job) {
   const auto& rs = job.readings;
   repair::NumberDecision d = repair::decide_number(rs, job.column);
+  if (job.speck_before_number && d.text.starts_with('-')) {
+    const std::string signed_text = d.text;
+    d.text.erase(0, 1);
+    d.issues.push_back({"stray_mark", fmt::format("'{}' begins with a speck read as a minus sign; read as '{}'",
+                                                  signed_text, d.text)});
+  }
   job.result = CellText{d.text, d.confidence};
   job.issues = std::move(d.issues);
   job.raw = rs.empty() ? "" : rs[0].text;
@@ -206,6 +218,8 @@ void read_number(ocr::Engine& engine, const ocr::Crop& piece, Job& job) {
     rs.push_back(reading(engine.read_once(piece, ocr::Hint::kNumber, ocr::Engine::Model::kText), "chi_sim+digits"));
     rs.push_back(reading(engine.read_once(piece, ocr::Hint::kNumber, ocr::Engine::Model::kNumber, 1.3), "eng@1.3"));
   }
+  if (std::any_of(rs.begin(), rs.end(), [](const repair::Reading& r) { return r.text.starts_with('-'); }))
+    job.speck_before_number = ocr::begins_with_dash(piece) == false;
   decide(job);
 }
 

@@ -163,6 +163,28 @@ TEST(OcrShape, ComparisonSignsByShape) {
     }
 }
 
+TEST(OcrShape, MinusSignByShapeNotASpeck) {
+  for (const char* font : kFonts)
+    for (double dpi : kDpis) {
+      ocr_test::RenderSpec spec;
+      spec.font = font;
+      spec.dpi = dpi;
+      spec.pad_x = int(dpi / 4);
+      EXPECT_EQ(begins_with_dash(Crop(ocr_test::render("-637.43", spec), dpi)), true) << font << " " << dpi;
+      EXPECT_EQ(begins_with_dash(Crop(ocr_test::render("-0.5", spec), dpi)), true) << font << " " << dpi;
+      EXPECT_EQ(begins_with_dash(Crop(ocr_test::render("637.43", spec), dpi)), false) << font << " " << dpi;
+      // A 2-3 px speck at mid-height left of the amount (rough scans; OCR
+      // reads it as "-637.43").
+      Image specked = ocr_test::render("637.43", spec);
+      const int d = std::max(2, int(dpi / 100));
+      for (int dy = 0; dy < d; ++dy)
+        for (int dx = 0; dx < d + 1; ++dx)
+          specked.pixels[std::size_t(specked.height / 2 + dy) * specked.width + std::size_t(spec.pad_x / 2 + dx)] = 0;
+      EXPECT_EQ(begins_with_dash(Crop(specked, dpi)), false) << font << " " << dpi;
+    }
+  EXPECT_EQ(begins_with_dash(Crop(Image{}, 300)), std::nullopt);
+}
+
 TEST(OcrRecognize, NoSpacesBetweenChineseCharacters) {
   // Wide gaps between characters (as in justified header cells) make
   // Tesseract emit separate words; the output must not contain spaces.
