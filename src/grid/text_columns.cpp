@@ -501,6 +501,7 @@ bool inside_any(const std::vector<Grid>& grids, cv::Point p, int margin) {
 // `rules_grown`: h_rules with its fringe, added to the line mask (erased before OCR).
 void add_partial_tables(const cv::Mat& h_rules, const cv::Mat& rules_grown, const std::vector<cv::Rect>& glyphs,
                         const GrayRules& gray, const TextScale& s, const Options& options, Detection& out) {
+  const std::size_t first_candidate = out.tables.size();
   const double mm = s.px_per_mm;
   const int tol = std::max(2, int(std::lround(0.8 * mm)));
   const int min_w = std::max(1, int(std::lround(options.min_table_width_mm * mm)));
@@ -624,6 +625,12 @@ void add_partial_tables(const cv::Mat& h_rules, const cv::Mat& rules_grown, cons
       }
     emit(first_band, band_rows.size());
   }
+  // A faded rule can leave part of a table to the ruled-grid search and the
+  // whole of it to this one (seen on a rough scan: a 2-column grid found by
+  // its vertical rules inside the right half of a 5-column partial table
+  // whose columns, guessed from the sparse text of an empty table, were
+  // wrong): the grid found by its rules stays.
+  drop_overlapped_candidates(out.tables, first_candidate);
 }
 
 // Whether a top or bottom row of a candidate whitespace table is no table
@@ -658,6 +665,30 @@ std::vector<Edge> whitespace_edges(const std::vector<TextRow>& rows, const TextS
 }  // namespace
 
 // See text_columns.hpp.
+void drop_overlapped_candidates(std::vector<Grid>& tables, std::size_t first) {
+  // Whether the smaller of two tables lies half or more inside the other.
+  auto nested = [&](std::size_t i, std::size_t j) {
+    const long long smaller = std::min(tables[i].bounds.area(), tables[j].bounds.area());
+    return 2 * intersect(tables[i].bounds, tables[j].bounds).area() >= smaller;
+  };
+  std::vector<bool> drop(tables.size(), false);
+  for (std::size_t i = first; i < tables.size(); ++i) {
+    for (std::size_t j = 0; j < first && !drop[i]; ++j) drop[i] = nested(i, j);
+    for (std::size_t j = first; j < tables.size() && !drop[i]; ++j) {
+      const long long a = tables[i].bounds.area(), b = tables[j].bounds.area();
+      if (j == i || b < a || (b == a && j > i)) continue;
+      drop[i] = nested(i, j);
+    }
+  }
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    if (drop[i]) continue;
+    if (k != i) tables[k] = std::move(tables[i]);
+    ++k;
+  }
+  tables.resize(k);
+}
+
 std::vector<Edge> whitespace_columns(std::vector<TextRow>& rows, const TextScale& s) {
   for (;;) {
     if (rows.size() < 4) return {};

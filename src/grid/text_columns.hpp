@@ -117,6 +117,13 @@ std::vector<std::pair<int, int>> centred_spans(const TextRow& row, const std::ve
 // remain.
 std::vector<Edge> whitespace_columns(std::vector<TextRow>& rows, const TextScale& s);
 
+// Drops candidates tables[first ..] that overlap another table by half or
+// more of the smaller one's area: a candidate nested with a table found
+// before it (tables[.. first), found by its rules) goes; of two nested
+// candidates the smaller goes (equal areas: the later one). Order of the
+// rest is kept.
+void drop_overlapped_candidates(std::vector<Grid>& tables, std::size_t first);
+
 // Adds partial and whitespace tables to `out` (which holds the ruled grids
 // found on the page, and its line mask). `ink`: the binarized page (CV_8U,
 // non-zero = ink); `h_rules`: its horizontal ruling-line pixels (long

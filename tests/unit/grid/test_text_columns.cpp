@@ -119,6 +119,36 @@ TEST(TextRows, DotsJoinGlyphsButMakeNoBlockAlone) {
 
 // ------------------------------------------------------------ whitespace columns
 
+TEST(PartialCandidates, NestedCandidatesGiveWayToRuledGridsAndToLargerCandidates) {
+  auto grid_at = [](int x, int y, int w, int h, const char* kind) {
+    Grid g;
+    g.bounds = Rect{x, y, w, h};
+    g.kind = kind;
+    return g;
+  };
+  // Observed on a rough scan: a 2-column grid found by its rules (before
+  // `first`) inside the right half of a 5-column partial candidate: the
+  // candidate goes; the candidate below stays.
+  std::vector<Grid> tables = {grid_at(933, 285, 567, 179, "ruled"), grid_at(155, 285, 1344, 178, "partial"),
+                              grid_at(155, 705, 1343, 122, "partial")};
+  detail::drop_overlapped_candidates(tables, 1);
+  ASSERT_EQ(tables.size(), 2u);
+  EXPECT_EQ(tables[0].kind, "ruled");
+  EXPECT_EQ(tables[1].bounds.y, 705);
+  // Two candidates: the one inside the larger goes, wherever it comes.
+  std::vector<Grid> pair = {grid_at(933, 285, 567, 179, "partial"), grid_at(155, 285, 1344, 178, "partial")};
+  detail::drop_overlapped_candidates(pair, 0);
+  ASSERT_EQ(pair.size(), 1u);
+  EXPECT_EQ(pair[0].bounds.width, 1344);
+  // Twins over the same region: the first stays. Side by side: both stay.
+  std::vector<Grid> twins = {grid_at(0, 0, 100, 50, "partial"), grid_at(2, 1, 100, 50, "partial"),
+                             grid_at(150, 0, 100, 50, "partial")};
+  detail::drop_overlapped_candidates(twins, 0);
+  ASSERT_EQ(twins.size(), 2u);
+  EXPECT_EQ(twins[0].bounds.x, 0);
+  EXPECT_EQ(twins[1].bounds.x, 150);
+}
+
 TEST(WhitespaceColumns, CaptionIsJudgedAgainstTheOtherRowsColumns) {
   // The text rows of whitespace_expenditure (clean, 200 dpi; line height 29,
   // word gap 13): a caption (部门名称：… | 单位：万元), the header group row
