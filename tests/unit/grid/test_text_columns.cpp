@@ -84,15 +84,27 @@ TEST(ColumnGaps, MarginOverhungByOneRowIsNoGap) {
 
 // ------------------------------------------------------------ text rows
 
-// The scale of 10.5 pt text at 200 dpi (line height 28 px).
-detail::TextScale scale_200dpi() {
+// A text scale at 200 dpi (px).
+detail::TextScale scale_200dpi(int line_height, int word_gap, int row_gap, int speck) {
   detail::TextScale s;
   s.px_per_mm = kDpi / 25.4;
-  s.line_height = 28;
-  s.word_gap = 13;
-  s.row_gap = 14;
-  s.speck = 8;
+  s.line_height = line_height;
+  s.word_gap = word_gap;
+  s.row_gap = row_gap;
+  s.speck = speck;
   return s;
+}
+
+// The scale of 10.5 pt text at 200 dpi (line height 28 px).
+detail::TextScale scale_200dpi() { return scale_200dpi(28, 13, 14, 8); }
+
+// The one block of the one text row that `glyphs` make at 200 dpi.
+Interval only_block(const std::vector<cv::Rect>& glyphs) {
+  const auto rows = detail::text_rows(glyphs, cv::Rect(0, 0, 400, 300), scale_200dpi());
+  EXPECT_EQ(rows.size(), 1u);
+  if (rows.size() != 1) return {};
+  EXPECT_EQ(rows[0].blocks.size(), 1u);
+  return rows[0].blocks.size() == 1 ? rows[0].blocks[0] : Interval{};
 }
 
 TEST(TextRows, SpeckDoesNotWidenABlock) {
@@ -100,10 +112,7 @@ TEST(TextRows, SpeckDoesNotWidenABlock) {
   // the third; a 3 x 3 speck 10 px after the last digit, within the word gap.
   const std::vector<cv::Rect> glyphs{{100, 100, 16, 22}, {120, 100, 16, 22}, {138, 118, 3, 3},
                                      {144, 100, 16, 22}, {170, 110, 3, 3}};
-  const auto rows = detail::text_rows(glyphs, cv::Rect(0, 0, 400, 300), scale_200dpi());
-  ASSERT_EQ(rows.size(), 1u);
-  ASSERT_EQ(rows[0].blocks.size(), 1u);
-  EXPECT_EQ(rows[0].blocks[0], (Interval{100, 159}));
+  EXPECT_EQ(only_block(glyphs), (Interval{100, 159}));
 }
 
 TEST(TextRows, DotsJoinGlyphsButMakeNoBlockAlone) {
@@ -111,10 +120,7 @@ TEST(TextRows, DotsJoinGlyphsButMakeNoBlockAlone) {
   // themselves are 19 px apart, more than the word gap); a lone dot far right.
   const std::vector<cv::Rect> glyphs{{100, 100, 28, 28}, {135, 106, 4, 4}, {135, 120, 4, 4},
                                      {148, 100, 28, 28}, {300, 110, 3, 3}};
-  const auto rows = detail::text_rows(glyphs, cv::Rect(0, 0, 400, 300), scale_200dpi());
-  ASSERT_EQ(rows.size(), 1u);
-  ASSERT_EQ(rows[0].blocks.size(), 1u);
-  EXPECT_EQ(rows[0].blocks[0], (Interval{100, 175}));
+  EXPECT_EQ(only_block(glyphs), (Interval{100, 175}));
 }
 
 // ------------------------------------------------------------ whitespace columns
@@ -180,13 +186,7 @@ TEST(WhitespaceColumns, CaptionIsJudgedAgainstTheOtherRowsColumns) {
       {{1467, 1495}, {{167, 241}, {367, 537}, {971, 1055}, {1186, 1270}}},
       {{1525, 1553}, {{167, 271}, {367, 509}, {971, 1055}, {1186, 1270}}},
   };
-  detail::TextScale s;
-  s.px_per_mm = kDpi / 25.4;
-  s.line_height = 29;
-  s.word_gap = 13;
-  s.row_gap = 15;
-  s.speck = 9;
-  const std::vector<Edge> cols = detail::whitespace_columns(rows, s);
+  const std::vector<Edge> cols = detail::whitespace_columns(rows, scale_200dpi(29, 13, 15, 9));
   ASSERT_EQ(rows.size(), 21u);
   EXPECT_EQ(rows.front().y, (Interval{316, 345}));  // the group row stays
   ASSERT_EQ(cols.size(), 6u);                        // 5 columns

@@ -133,55 +133,58 @@ TEST(OcrRecognize, GlyphTouchingTheCropFrameIsKept) {
   }
 }
 
-TEST(OcrShape, AmountsAndCodesLookLikeDigits) {
+// Calls f(spec, dpi) for every test font and resolution.
+template <class F>
+void for_each_font_and_dpi(F&& f) {
   for (const char* font : kFonts)
     for (double dpi : kDpis) {
       ocr_test::RenderSpec spec;
       spec.font = font;
       spec.dpi = dpi;
-      for (const char* number : {"1,879.36", "4981.70", "2013101", "0.9", "-0.5", "30201"})
-        EXPECT_TRUE(looks_like_digits(ocr_test::render(number, spec), dpi)) << number << " " << font << " " << dpi;
-      for (const char* label : {"合计", "行政运行", "一般公共服务支出", "项目", "12次", "单位：万元"})
-        EXPECT_FALSE(looks_like_digits(ocr_test::render(label, spec), dpi)) << label << " " << font << " " << dpi;
+      f(spec, dpi);
     }
+}
+
+TEST(OcrShape, AmountsAndCodesLookLikeDigits) {
+  for_each_font_and_dpi([](const ocr_test::RenderSpec& spec, double dpi) {
+    const char* font = spec.font.c_str();
+    for (const char* number : {"1,879.36", "4981.70", "2013101", "0.9", "-0.5", "30201"})
+      EXPECT_TRUE(looks_like_digits(ocr_test::render(number, spec), dpi)) << number << " " << font << " " << dpi;
+    for (const char* label : {"合计", "行政运行", "一般公共服务支出", "项目", "12次", "单位：万元"})
+      EXPECT_FALSE(looks_like_digits(ocr_test::render(label, spec), dpi)) << label << " " << font << " " << dpi;
+  });
   EXPECT_FALSE(looks_like_digits(Image{}, 300));
 }
 
 TEST(OcrShape, ComparisonSignsByShape) {
-  for (const char* font : kFonts)
-    for (double dpi : kDpis) {
-      ocr_test::RenderSpec spec;
-      spec.font = font;
-      spec.dpi = dpi;
-      auto sign = [&](const char* text) { return leading_comparison_sign(ocr_test::render(text, spec), dpi); };
-      EXPECT_EQ(sign("≥95%"), U'≥') << font << " " << dpi;
-      EXPECT_EQ(sign("≤200万元"), U'≤') << font << " " << dpi;
-      EXPECT_EQ(sign(">300次"), U'>') << font << " " << dpi;
-      EXPECT_EQ(sign("95%"), char32_t(0)) << font << " " << dpi;
-      EXPECT_EQ(sign("之后"), char32_t(0)) << font << " " << dpi;
-      EXPECT_EQ(sign("和谐"), char32_t(0)) << font << " " << dpi;
-    }
+  for_each_font_and_dpi([](const ocr_test::RenderSpec& spec, double dpi) {
+    const char* font = spec.font.c_str();
+    auto sign = [&](const char* text) { return leading_comparison_sign(ocr_test::render(text, spec), dpi); };
+    EXPECT_EQ(sign("≥95%"), U'≥') << font << " " << dpi;
+    EXPECT_EQ(sign("≤200万元"), U'≤') << font << " " << dpi;
+    EXPECT_EQ(sign(">300次"), U'>') << font << " " << dpi;
+    EXPECT_EQ(sign("95%"), char32_t(0)) << font << " " << dpi;
+    EXPECT_EQ(sign("之后"), char32_t(0)) << font << " " << dpi;
+    EXPECT_EQ(sign("和谐"), char32_t(0)) << font << " " << dpi;
+  });
 }
 
 TEST(OcrShape, MinusSignByShapeNotASpeck) {
-  for (const char* font : kFonts)
-    for (double dpi : kDpis) {
-      ocr_test::RenderSpec spec;
-      spec.font = font;
-      spec.dpi = dpi;
-      spec.pad_x = int(dpi / 4);
-      EXPECT_EQ(begins_with_dash(Crop(ocr_test::render("-637.43", spec), dpi)), true) << font << " " << dpi;
-      EXPECT_EQ(begins_with_dash(Crop(ocr_test::render("-0.5", spec), dpi)), true) << font << " " << dpi;
-      EXPECT_EQ(begins_with_dash(Crop(ocr_test::render("637.43", spec), dpi)), false) << font << " " << dpi;
-      // A 2-3 px speck at mid-height left of the amount (rough scans; OCR
-      // reads it as "-637.43").
-      Image specked = ocr_test::render("637.43", spec);
-      const int d = std::max(2, int(dpi / 100));
-      for (int dy = 0; dy < d; ++dy)
-        for (int dx = 0; dx < d + 1; ++dx)
-          specked.pixels[std::size_t(specked.height / 2 + dy) * specked.width + std::size_t(spec.pad_x / 2 + dx)] = 0;
-      EXPECT_EQ(begins_with_dash(Crop(specked, dpi)), false) << font << " " << dpi;
-    }
+  for_each_font_and_dpi([](ocr_test::RenderSpec spec, double dpi) {
+    const char* font = spec.font.c_str();
+    spec.pad_x = int(dpi / 4);
+    EXPECT_EQ(begins_with_dash(Crop(ocr_test::render("-637.43", spec), dpi)), true) << font << " " << dpi;
+    EXPECT_EQ(begins_with_dash(Crop(ocr_test::render("-0.5", spec), dpi)), true) << font << " " << dpi;
+    EXPECT_EQ(begins_with_dash(Crop(ocr_test::render("637.43", spec), dpi)), false) << font << " " << dpi;
+    // A 2-3 px speck at mid-height left of the amount (rough scans; OCR
+    // reads it as "-637.43").
+    Image specked = ocr_test::render("637.43", spec);
+    const int d = std::max(2, int(dpi / 100));
+    for (int dy = 0; dy < d; ++dy)
+      for (int dx = 0; dx < d + 1; ++dx)
+        specked.pixels[std::size_t(specked.height / 2 + dy) * specked.width + std::size_t(spec.pad_x / 2 + dx)] = 0;
+    EXPECT_EQ(begins_with_dash(Crop(specked, dpi)), false) << font << " " << dpi;
+  });
   EXPECT_EQ(begins_with_dash(Crop(Image{}, 300)), std::nullopt);
 }
 
