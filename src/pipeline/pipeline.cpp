@@ -368,7 +368,8 @@ Converter::Converter(Options options)
 Converter::~Converter() = default;
 
 Result<PageResult> Converter::convert_page(const PageImage& page, const std::string& stem,
-                                           const preprocess::Options& preprocess_options, bool* orientation_unsure) {
+                                           const preprocess::Options& preprocess_options,
+                                           const std::filesystem::path& debug_dir, bool* orientation_unsure) {
   auto prepared = preprocess::prepare(page, preprocess_options);
   if (!prepared) return std::unexpected(prepared.error());
   if (orientation_unsure) *orientation_unsure = prepared->orientation_unsure;
@@ -385,8 +386,7 @@ Result<PageResult> Converter::convert_page(const PageImage& page, const std::str
     result.notes.push_back(fmt::format("orientation {}° from Tesseract OSD (layout cues ambiguous)", result.rotation_degrees));
 
   grid::Detection detection = grid::detect(prepared->binary, prepared->gray, dpi, options_.grid);
-  if (!options_.debug_dir.empty())
-    write_debug_images(options_.debug_dir, stem, page.page_index, *prepared, detection);
+  if (!debug_dir.empty()) write_debug_images(debug_dir, stem, page.page_index, *prepared, detection);
   if (detection.tables.empty()) {
     result.notes.push_back("no table found on this page");
     return result;
@@ -394,8 +394,8 @@ Result<PageResult> Converter::convert_page(const PageImage& page, const std::str
 
   // Collect every OCR job of the page: cells, then caption lines.
   const Image text_page = erase_lines(prepared->gray, detection.line_mask);
-  if (!options_.debug_dir.empty())
-    cv::imwrite((options_.debug_dir / fmt::format("{}_p{}_4_text.png", stem, page.page_index + 1)).string(),
+  if (!debug_dir.empty())
+    cv::imwrite((debug_dir / fmt::format("{}_p{}_4_text.png", stem, page.page_index + 1)).string(),
                 as_mat(text_page));
   std::vector<Job> jobs;
   std::vector<std::size_t> cell_start;
@@ -553,13 +553,14 @@ Result<PageResult> Converter::convert_page_upright(const PageImage& page, const 
   preprocess::Options cues_first = options_.preprocess;
   cues_first.fallback_for_upside_down = false;
   bool unsure = false;
-  auto first = convert_page(page, stem, cues_first, &unsure);
+  const std::filesystem::path& debug_dir = options_.debug_dir;
+  auto first = convert_page(page, stem, cues_first, debug_dir, &unsure);
   if (!first || !options_.preprocess.fix_orientation) return first;
   auto confidence = reading_confidence(*first);
   if (!confidence) {
     if (!unsure || !options_.preprocess.orientation_fallback || !options_.preprocess.fallback_for_upside_down)
       return first;
-    auto asked = convert_page(page, stem, options_.preprocess);
+    auto asked = convert_page(page, stem, options_.preprocess, debug_dir);
     return asked ? asked : first;
   }
   if (*confidence >= kUpsideDownSuspect) return first;
@@ -568,10 +569,21 @@ Result<PageResult> Converter::convert_page_upright(const PageImage& page, const 
   PageImage turned{preprocess::rotate_quadrant(page.image, turn), page.dpi, page.page_index};
   preprocess::Options fixed = options_.preprocess;
   fixed.fix_orientation = false;
-  auto second = convert_page(turned, stem, fixed);
-  if (!second) return first;
-  auto second_confidence = reading_confidence(*second);
-  if (!second_confidence || *second_confidence <= *confidence) return first;
+  // The turned attempt's pictures wait in a folder of their own and replace
+  // the first attempt's only when the turned reading wins.
+  const std::filesystem::path turned_dir =
+      debug_dir.empty() ? debug_dir : debug_dir / fmt::format(".{}_p{}_turned", stem, page.page_index + 1);
+  auto second = convert_page(turned, stem, fixed, turned_dir);
+  auto second_confidence = second ? reading_confidence(*second) : std::nullopt;
+  const bool second_wins = second_confidence && *second_confidence > *confidence;
+  if (!turned_dir.empty()) {
+    std::error_code ec;
+    if (second_wins)
+      for (const auto& entry : std::filesystem::directory_iterator(turned_dir, ec))
+        std::filesystem::rename(entry.path(), debug_dir / entry.path().filename(), ec);
+    std::filesystem::remove_all(turned_dir, ec);
+  }
+  if (!second_wins) return first;
   second->rotation_degrees = turn;
   second->notes.push_back(fmt::format(
       "orientation corrected by OCR confidence: {:.2f} when turned {}° against {:.2f} when turned {}°",

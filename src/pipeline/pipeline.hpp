@@ -61,8 +61,10 @@ class Converter {
 
  private:
   // orientation_unsure (optional): set to PreparedPage::orientation_unsure.
+  // debug_dir: where this attempt's stage pictures go (empty: none).
   Result<PageResult> convert_page(const PageImage& page, const std::string& stem,
-                                  const preprocess::Options& preprocess_options, bool* orientation_unsure = nullptr);
+                                  const preprocess::Options& preprocess_options, const std::filesystem::path& debug_dir,
+                                  bool* orientation_unsure = nullptr);
   // convert_page, then the upside-down check (see pipeline.cpp).
   Result<PageResult> convert_page_upright(const PageImage& page, const std::string& stem);
   // Renders page `index` (holding render_mutex) and converts it upright;

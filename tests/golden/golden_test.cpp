@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/cv_image.hpp"
@@ -119,6 +120,45 @@ TEST_P(TurnedPage, ComesBackUprightWithItsAmounts) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Turns, TurnedPage, ::testing::Values(90, 180, 270));
+
+// --debug-dir: the stage pictures of each page are written, and they show the
+// page as it was read (upright), also when a turned attempt was made and lost
+// or won; no attempt's scratch folder is left behind.
+TEST(DebugPictures, ShowThePageAsReadAndLeaveNoScratch) {
+  const fs::path samples = fs::path(SCANTAB_SOURCE_DIR) / "samples";
+  auto document = raster::open(samples / "expenditure_total.pdf");
+  ASSERT_TRUE(document.has_value()) << document.error().message;
+  auto page = (*document)->render_page(0);
+  ASSERT_TRUE(page.has_value());
+  auto upright = preprocess::prepare(*page);
+  ASSERT_TRUE(upright.has_value());
+  const fs::path dir = fs::temp_directory_path() / "scantab_debug_pictures";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (int turn : {0, 180}) {
+    const fs::path png = dir / ("page_" + std::to_string(turn) + ".png");
+    ASSERT_TRUE(cv::imwrite(png.string(), as_mat(preprocess::rotate_quadrant(page->image, turn))));
+    pipeline::Options options;
+    options.debug_dir = dir / "pictures";
+    pipeline::Converter debug_converter(options);
+    auto result = debug_converter.convert(png);
+    ASSERT_TRUE(result.has_value()) << result.error().message;
+    const std::string base = (options.debug_dir / ("page_" + std::to_string(turn) + "_p1")).string();
+    for (const char* suffix : {"_1_binary.png", "_2_lines.png", "_3_cells.png", "_4_text.png"})
+      EXPECT_TRUE(fs::exists(base + suffix)) << base + suffix;
+    const cv::Mat binary = cv::imread(base + "_1_binary.png", cv::IMREAD_GRAYSCALE);
+    ASSERT_FALSE(binary.empty());
+    ASSERT_EQ(binary.size(), as_mat(upright->binary).size());
+    // Closer to the upright page's binarization than to it turned by 180°.
+    cv::Mat turned_back;
+    cv::rotate(as_mat(upright->binary), turned_back, cv::ROTATE_180);
+    EXPECT_LT(cv::norm(binary, as_mat(upright->binary), cv::NORM_L1), cv::norm(binary, turned_back, cv::NORM_L1))
+        << "turn " << turn;
+  }
+  for (const auto& entry : fs::directory_iterator(dir / "pictures"))
+    EXPECT_TRUE(entry.is_regular_file()) << entry.path();  // no scratch folder left
+  fs::remove_all(dir);
+}
 
 // convert_all (several pages in flight, cells spread over idle engines) gives
 // each document exactly what converting it alone gives, delivers every input
