@@ -1,6 +1,7 @@
 #include "grid/gray_evidence.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -85,6 +86,33 @@ int rule_core_gray(const cv::Mat& gray, const cv::Mat& mask, const SegmentWindow
   if (core.empty()) return -1;
   std::nth_element(core.begin(), core.begin() + core.size() / 2, core.end());
   return core[core.size() / 2];
+}
+
+GraySettings gray_settings(double px_per_mm, const Options& o) {
+  auto px = [px_per_mm](double mm, int at_least) { return std::max(at_least, int(std::lround(mm * px_per_mm))); };
+  GraySettings g;
+  g.min_fraction = o.gray_min_dark_fraction;
+  g.dark_levels = o.gray_dark_levels;
+  g.min_used = o.gray_min_text_free;
+  g.margin = px(0.8, 2);
+  g.search = px(0.4, 1);
+  g.paper_gap = px(0.3, 1);
+  g.paper_width = px(0.8, 2);
+  g.grow = px(0.25, 1);
+  return g;
+}
+
+SegmentWindow GraySettings::window(bool horizontal, int lo, int hi, int from, int to) const {
+  SegmentWindow w;
+  w.horizontal = horizontal;
+  w.lo = lo;
+  w.hi = hi;
+  w.from = from;
+  w.to = to;
+  w.search = search;
+  w.paper_gap = paper_gap;
+  w.paper_width = paper_width;
+  return w;
 }
 
 }  // namespace scantab::grid::detail

@@ -13,6 +13,8 @@
 
 #include <opencv2/core.hpp>
 
+#include "grid/grid.hpp"
+
 namespace scantab::grid::detail {
 
 // Where to look for one lattice segment, in the frame of the images given to
@@ -26,6 +28,24 @@ struct SegmentWindow {
   int paper_gap = 2;       // paper rows start this far beyond the search band
   int paper_width = 4;     // and are this many rows thick on each side
 };
+
+// How segments are judged on the gray page at one resolution, shared by
+// ruled grids (grid.cpp) and partial tables (text_columns.cpp): from
+// Options::gray_* and fixed sizes in mm. Pixels unless noted.
+struct GraySettings {
+  double min_fraction = 0;  // Options::gray_min_dark_fraction: dark share that makes a segment present (off if <= 0)
+  int dark_levels = 25;     // Options::gray_dark_levels: gray levels below the paper that count as dark
+  double min_used = 0.5;    // Options::gray_min_text_free: least share of a segment free of text (0..1)
+  int margin = 2;           // a segment's ends skipped near its crossing lines (~0.8 mm)
+  int search = 1;           // how far off its edge band a rule is searched (~0.4 mm)
+  int paper_gap = 1;        // paper rows start this far beyond the search band (~0.3 mm)
+  int paper_width = 2;      // and are this thick (~0.8 mm)
+  int grow = 1;             // binarized glyph ink set aside grows by this much (~0.25 mm)
+  bool on() const { return min_fraction > 0; }
+  // The window of a segment: across [lo, hi], along [from, to].
+  SegmentWindow window(bool horizontal, int lo, int hi, int from, int to) const;
+};
+GraySettings gray_settings(double px_per_mm, const Options& options);
 
 // How much of a segment is ruled on the gray page, 0..1: the paper level is
 // the median gray of the paper rows on both sides of the search band; for

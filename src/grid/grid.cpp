@@ -59,18 +59,7 @@ struct Scale {
   int fill_gap = 2;  // chaining gap of the coverage evidence (dash_fill_gap_mm)
   int thin = 3;    // thickest dash of a broken line (~0.8 mm)
   int anchor = 2;  // a chained line's ends lie this close to a crossing line (~1 mm)
-  // Gray evidence (add_gray_evidence, detail::dark_fraction): the dark
-  // fraction that makes a segment present (off if <= 0), gray levels below
-  // the paper that count as dark, and the least share of a segment that must
-  // be free of text; the segment's ends skipped near its crossing lines
-  // (~0.8 mm); how far off its edge band a rule is searched (~0.4 mm); paper
-  // rows beside it start this far beyond the search band (~0.3 mm) and are
-  // this thick (~0.8 mm).
-  double gray_fraction = 0;
-  int gray_dark_levels = 25;
-  double gray_min_used = 0.5;
-  int gray_margin = 2, gray_search = 1, gray_paper_gap = 1, gray_paper_width = 2;
-  int gray_grow = 1;           // binarized ink set aside grows by this much (~0.25 mm)
+  detail::GraySettings gray;  // gray evidence (add_gray_evidence, gray_anchored)
   int gray_faded_levels = 0;   // Options::gray_faded_levels (gray levels)
   int gray_reach = 2;          // a rule piece's end is gray-anchored this far from a crossing line (~8 mm)
 
@@ -95,14 +84,7 @@ struct Scale {
     thin = px(0.8, 3);
     fill_gap = px(o.dash_fill_gap_mm, 2);
     anchor = px(1.0, 2);
-    gray_fraction = o.gray_min_dark_fraction;
-    gray_dark_levels = o.gray_dark_levels;
-    gray_min_used = o.gray_min_text_free;
-    gray_margin = px(0.8, 2);
-    gray_search = px(0.4, 1);
-    gray_paper_gap = px(0.3, 1);
-    gray_paper_width = px(0.8, 2);
-    gray_grow = px(0.25, 1);
+    gray = detail::gray_settings(mm, o);
     gray_reach = px(o.dash_max_gap_mm, 2);
     gray_faded_levels = o.gray_faded_levels;
     if (o.chain_min_mm > 0)
@@ -176,28 +158,13 @@ struct GrayPage {
   bool on() const { return !gray.empty(); }
 };
 
-// The window of a segment on the gray page: across [lo, hi], along
-// [from, to], with the scale's search band and paper rows.
-detail::SegmentWindow gray_window(const Scale& s, bool horizontal, int lo, int hi, int from, int to) {
-  detail::SegmentWindow w;
-  w.horizontal = horizontal;
-  w.lo = lo;
-  w.hi = hi;
-  w.from = from;
-  w.to = to;
-  w.search = s.gray_search;
-  w.paper_gap = s.gray_paper_gap;
-  w.paper_width = s.gray_paper_width;
-  return w;
-}
-
 // Whether a line piece is solid ink: at least 0.8 of the positions along
 // it have ink of `own` (CV_8U: its direction's line mask AND the ink) within
-// s.gray_search across its centre. A rule piece is; glyph strokes of stacked
+// s.gray.search across its centre. A rule piece is; glyph strokes of stacked
 // text lines chained into a piece are not (basic_economic rough: 0.38 vs 1.0).
 bool solid_piece(const cv::Mat& own, bool horizontal, const LineSeg& g, const Scale& s) {
   const int a = int(std::lround(g.across)), across_size = horizontal ? own.rows : own.cols;
-  const int b0 = std::max(0, a - s.gray_search), b1 = std::min(across_size - 1, a + s.gray_search);
+  const int b0 = std::max(0, a - s.gray.search), b1 = std::min(across_size - 1, a + s.gray.search);
   int inked = 0;
   for (int k = g.start; k <= g.end; ++k) {
     bool any = false;
@@ -211,8 +178,8 @@ bool solid_piece(const cv::Mat& own, bool horizontal, const LineSeg& g, const Sc
 // reaches a crossing line of `other` on the gray page: the first crossing
 // ink within s.tol of the line, at most s.gray_reach pixels beyond the end,
 // is found, and the gap up to it is dark (detail::dark_fraction at least
-// s.gray_fraction, the rule's own binarized dashes not set aside) or at
-// most s.gray_margin + s.tol long: the piece is part of a rule that faded
+// s.gray.min_fraction, the rule's own binarized dashes not set aside) or at
+// most s.gray.margin + s.tol long: the piece is part of a rule that faded
 // in between.
 bool gray_anchored(const GrayPage& page, const cv::Mat& other, bool horizontal, int along, double across,
                    int dir, const Scale& s) {
@@ -226,12 +193,12 @@ bool gray_anchored(const GrayPage& page, const cv::Mat& other, bool horizontal, 
     for (int b = a - s.tol; b <= a + s.tol && !crossing; ++b)
       crossing = (horizontal ? other.at<std::uint8_t>(b, k) : other.at<std::uint8_t>(k, b)) != 0;
     if (!crossing) continue;
-    if (d - 1 <= s.gray_margin + s.tol) return true;  // all but touching (~1.6 mm)
-    const detail::SegmentWindow w = gray_window(s, horizontal, a, a, std::min(along + dir, k - dir * s.gray_margin),
-                                                std::max(along + dir, k - dir * s.gray_margin));
+    if (d - 1 <= s.gray.margin + s.tol) return true;  // all but touching (~1.6 mm)
+    const detail::SegmentWindow w = s.gray.window(horizontal, a, a, std::min(along + dir, k - dir * s.gray.margin),
+                                                  std::max(along + dir, k - dir * s.gray.margin));
     const std::optional<double> dark =
-        detail::dark_fraction(page.gray, horizontal ? page.text_h : page.text_v, w, s.gray_dark_levels, s.gray_min_used);
-    return dark && *dark >= s.gray_fraction;
+        detail::dark_fraction(page.gray, horizontal ? page.text_h : page.text_v, w, s.gray.dark_levels, s.gray.min_used);
+    return dark && *dark >= s.gray.min_fraction;
   }
   return false;
 }
@@ -413,7 +380,7 @@ cv::Mat glyph_ink(const cv::Mat& ink, const cv::Mat& h, const cv::Mat& v) {
 
 // Segments that the line masks leave absent (coverage < s.coverage) but
 // whose rule shows on the gray page (detail::dark_fraction() at least
-// s.gray_fraction) are made present (coverage s.coverage). Only faded
+// s.gray.min_fraction) are made present (coverage s.coverage). Only faded
 // segments are judged so: the line-mask pixels `h` / `v` within the segment,
 // if any, must not be as dark as glyphs (rule_core_gray() at least
 // glyph_level + s.gray_faded_levels; glyph_level: a dark quantile of the
@@ -430,13 +397,13 @@ void add_gray_evidence(const cv::Mat& gray, const cv::Mat& text, const cv::Mat& 
       if (edges[i].synthetic) continue;
       for (std::size_t j = 0; j + 1 < crossing.size() && j < m[i].size(); ++j) {
         if (m[i][j] >= s.coverage) continue;
-        const detail::SegmentWindow w = gray_window(s, horizontal, edges[i].lo, edges[i].hi,
-                                                    crossing[j].hi + 1 + s.gray_margin,
-                                                    crossing[j + 1].lo - 1 - s.gray_margin);
+        const detail::SegmentWindow w = s.gray.window(horizontal, edges[i].lo, edges[i].hi,
+                                                      crossing[j].hi + 1 + s.gray.margin,
+                                                      crossing[j + 1].lo - 1 - s.gray.margin);
         const int rule_level = detail::rule_core_gray(gray, horizontal ? h : v, w);
         if (rule_level >= 0 && glyph_level >= 0 && rule_level < glyph_level + s.gray_faded_levels) continue;  // not faded
-        const std::optional<double> dark = detail::dark_fraction(gray, text, w, s.gray_dark_levels, s.gray_min_used);
-        if (dark && *dark >= s.gray_fraction) m[i][j] = s.coverage;
+        const std::optional<double> dark = detail::dark_fraction(gray, text, w, s.gray.dark_levels, s.gray.min_used);
+        if (dark && *dark >= s.gray.min_fraction) m[i][j] = s.coverage;
       }
     }
   };
@@ -451,11 +418,11 @@ std::optional<Grid> analyze(const cv::Mat& h, const cv::Mat& v, const cv::Mat& e
                             const cv::Mat& ink, const cv::Mat& gray, cv::Point origin,
                             const Scale& s, cv::Mat& kept_h, cv::Mat& kept_v) {
   GrayPage page;
-  if (!gray.empty() && s.gray_fraction > 0) {
+  if (!gray.empty() && s.gray.on()) {
     page.gray = gray;
     page.text = glyph_ink(ink, h, v);
     page.glyph_level = detail::quantile_gray(gray, page.text, 0.25);
-    const cv::Mat grow = cv::getStructuringElement(cv::MORPH_RECT, {2 * s.gray_grow + 1, 2 * s.gray_grow + 1});
+    const cv::Mat grow = cv::getStructuringElement(cv::MORPH_RECT, {2 * s.gray.grow + 1, 2 * s.gray.grow + 1});
     cv::bitwise_and(page.text, ~detail::thin_components(page.text, true, s.thin), page.text_h);
     cv::bitwise_and(page.text, ~detail::thin_components(page.text, false, s.thin), page.text_v);
     for (cv::Mat* m : {&page.text, &page.text_h, &page.text_v}) cv::dilate(*m, *m, grow);

@@ -357,34 +357,23 @@ std::vector<ColumnAlignment> column_alignment(const std::vector<const TextRow*>&
 // grid.cpp). Empty `gray`: none.
 struct GrayRules {
   cv::Mat gray;  // CV_8U, 0 = black ink, 255 = paper
-  cv::Mat text;  // glyph ink set aside (the text image, grown by 0.25 mm)
-  SegmentWindow shape;  // search band, paper gap and width (pixels; ~0.4, 0.3, 0.8 mm)
-  int margin = 2;       // a stretch's ends skipped (~0.8 mm)
-  int dark_levels = 25;
-  double min_fraction = 0.2, min_used = 0.3;
-  bool on() const { return !gray.empty() && min_fraction > 0; }
+  cv::Mat text;  // glyph ink set aside (the text image, grown by settings.grow)
+  GraySettings settings;
+  bool on() const { return !gray.empty() && settings.on(); }
 };
 
 GrayRules gray_rules(const cv::Mat& gray, const cv::Mat& text, double px_per_mm, const Options& o) {
   GrayRules g;
   if (gray.empty()) return g;
-  auto px = [&](double mm, int at_least) { return std::max(at_least, int(std::lround(mm * px_per_mm))); };
   g.gray = gray;
-  const int grow = px(0.25, 1);
+  g.settings = gray_settings(px_per_mm, o);
+  const int grow = g.settings.grow;
   cv::dilate(text, g.text, cv::getStructuringElement(cv::MORPH_RECT, {2 * grow + 1, 2 * grow + 1}));
-  g.shape.horizontal = true;
-  g.shape.search = px(0.4, 1);
-  g.shape.paper_gap = px(0.3, 1);
-  g.shape.paper_width = px(0.8, 2);
-  g.margin = px(0.8, 2);
-  g.dark_levels = o.gray_dark_levels;
-  g.min_fraction = o.gray_min_dark_fraction;
-  g.min_used = o.gray_min_text_free;
   return g;
 }
 
 // Rule stretches the rule mask leaves absent (coverage below `present`) that
-// show on the gray page (dark_fraction at least g.min_fraction over the
+// show on the gray page (dark_fraction at least g.settings.min_fraction over the
 // stretch between its column edges, ends skipped) are made present: a rough
 // scan's faded rule binarizes into dashes or vanishes, and would join the
 // cells above and below it. Only rule edges (`rule_edge`) are judged.
@@ -395,13 +384,10 @@ void confirm_faded_rules(const GrayRules& g, const std::vector<Edge>& rows, cons
     if (!rule_edge[i]) continue;
     for (std::size_t c = 0; c + 1 < cols.size(); ++c) {
       if (cov_h[i][c] >= present) continue;
-      SegmentWindow w = g.shape;
-      w.lo = rows[i].lo;
-      w.hi = rows[i].hi;
-      w.from = cols[c].pos + g.margin;
-      w.to = cols[c + 1].pos - g.margin;
-      const std::optional<double> dark = dark_fraction(g.gray, g.text, w, g.dark_levels, g.min_used);
-      if (dark && *dark >= g.min_fraction) cov_h[i][c] = present;
+      const GraySettings& k = g.settings;
+      const SegmentWindow w = k.window(true, rows[i].lo, rows[i].hi, cols[c].pos + k.margin, cols[c + 1].pos - k.margin);
+      const std::optional<double> dark = dark_fraction(g.gray, g.text, w, k.dark_levels, k.min_used);
+      if (dark && *dark >= k.min_fraction) cov_h[i][c] = present;
     }
   }
 }
