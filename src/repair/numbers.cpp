@@ -15,6 +15,11 @@ namespace {
 
 bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
 
+// Non-empty and ASCII digits only.
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 // Marks OCR adds to or misreads in a number, undone only when the result is
 // better formed for the column (format_score) than the reading:
 //  - stray marks at the edges, taken off when that makes the number well
@@ -48,10 +53,7 @@ std::string without_stray_marks(const std::string& t, ColumnKind kind) {
   }
   if (core.size() == t.size()) return t;
   if (format_score(core, kind) >= 1.0) return core;
-  const bool plain_integer = !core.empty() && std::all_of(core.begin(), core.end(), [](char c) {
-    return std::isdigit(static_cast<unsigned char>(c));
-  });
-  if (kind != ColumnKind::kAmount && trimmed_front == 0 && plain_integer && format_score(core, kind) > before)
+  if (kind != ColumnKind::kAmount && trimmed_front == 0 && all_digits(core) && format_score(core, kind) > before)
     return core;
   return t;
 }
@@ -164,7 +166,7 @@ bool digit_lines_with_misread_line(std::string_view text) {
     const std::string_view line(part.begin(), part.end());
     if (is_lone_digit_misread(line)) {
       ++misread_lines;
-    } else if (!line.empty() && std::all_of(line.begin(), line.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    } else if (all_digits(line)) {
       digits += int(line.size());
     } else {
       return false;
