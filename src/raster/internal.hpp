@@ -77,4 +77,32 @@ struct PdfRenderPlan {
 //  * other pages use default_pdf_dpi; options.dpi_override wins over everything.
 PdfRenderPlan plan_pdf_page(const PageProbe& probe, const Options& options);
 
+// ---------------------------------------------------------------- scanned-page fast path
+// A PDF page that is nothing but one 8-bit JPEG (DCTDecode) scan drawn
+// upright from the page's top-left corner over the whole page (clipped at
+// most by a rectangle from that corner): what Splash
+// would do with it at the render dpi, so that the page can be decoded and
+// scaled here instead (pdf_document.cpp). Found by PdfProber::scan_jpeg.
+struct ScanJpeg {
+  std::vector<unsigned char> bytes;          // the DCTDecode filter's input: a JPEG file
+  int components = 1;                        // 1 = DeviceGray, 3 = DeviceRGB
+  int pixel_width = 0, pixel_height = 0;     // the JPEG's samples
+  int scaled_width = 0, scaled_height = 0;   // Splash's upscaled image, drawn at (0, 0)
+  int page_width = 0, page_height = 0;       // Splash's page bitmap
+  // What the page's clips leave (PdfProber's ScanGrabber::place_clip): rows
+  // [0, visible_height); columns [0, edge_column) in full, column
+  // edge_column blended over the paper with coverage edge_coverage (0-255),
+  // the paper (white) beyond. edge_column = page_width: nothing clipped.
+  int visible_height = 0;
+  int edge_column = 0, edge_coverage = 255;
+};
+
+// The pixels Splash (Poppler 22) draws for an image of `src` samples upscaled
+// to scaled_width x scaled_height (each >= the source size, < 2x) at the
+// origin of a page_width x page_height bitmap: bilinear interpolation,
+// rows first expanded along x, then rows interpolated along y, each step
+// truncated to 8 bits, the sample positions advancing by src/scaled from 0.
+// Byte-identical to Poppler's rendering (tests/unit/raster). Any channel count.
+Image splash_upscale(const Image& src, int scaled_width, int scaled_height, int page_width, int page_height);
+
 }  // namespace scantab::raster::detail

@@ -1,12 +1,14 @@
 // PDF documents: pages rendered on demand with poppler-cpp (Splash backend,
 // antialiased), at the resolution chosen by plan_pdf_page from a probe of the
-// page's images (pdf_probe.cpp).
+// page's images (pdf_probe.cpp); a page that is one plain JPEG scan is
+// decoded and upscaled here instead, to the same pixels (decode_scan).
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fstream>
 #include <new>
 
+#include <opencv2/imgcodecs.hpp>
 #include <poppler/cpp/poppler-document.h>
 #include <poppler/cpp/poppler-image.h>
 #include <poppler/cpp/poppler-page-renderer.h>
@@ -33,6 +35,27 @@ bool has_eof_marker(const std::filesystem::path& path) {
 }
 
 std::string page_label(int index) { return "PDF page " + std::to_string(index + 1); }
+
+// The page's clips applied to the drawn scan (see ScanJpeg): paper (white)
+// below `visible_height` and right of `edge_column`; the edge column blended
+// over the paper as Splash's pipe blends a partly covered pixel:
+// ((255 - coverage) * paper + coverage * ink) / 255, rounded.
+void apply_clip(Image& image, const ScanJpeg& clip) {
+  const std::size_t channels = static_cast<std::size_t>(image.channels);
+  const int width = image.width;
+  for (int y = 0; y < image.height; ++y) {
+    std::uint8_t* row = image.row(y);
+    const int from = y < clip.visible_height ? std::clamp(clip.edge_column, 0, width) : 0;
+    if (y < clip.visible_height && from < width)
+      for (std::size_t c = 0; c < channels; ++c) {
+        std::uint8_t& v = row[std::size_t(from) * channels + c];
+        const int mix = (255 - clip.edge_coverage) * 255 + clip.edge_coverage * v;
+        v = static_cast<std::uint8_t>((mix + (mix >> 8) + 0x80) >> 8);  // mix / 255, rounded as Splash rounds
+      }
+    const int paper_from = y < clip.visible_height ? std::min(from + 1, width) : 0;
+    std::memset(row + std::size_t(paper_from) * channels, 255, std::size_t(width - paper_from) * channels);
+  }
+}
 
 class PdfDocument final : public Document {
  public:
@@ -74,6 +97,12 @@ class PdfDocument final : public Document {
                       std::to_string(static_cast<long long>(h)) + " pixels, over the limit of " +
                       std::to_string(options_.max_pixels));
 
+    if (options_.decode_scans_directly && plan.scanned) {
+      auto direct = decode_scan(index, plan);
+      if (!direct) return std::unexpected(direct.error());
+      if (*direct) return std::move(**direct);
+    }
+
     std::unique_ptr<poppler::page> page(doc_->create_page(index));
     if (!page) return fail(ErrorCode::kCorruptInput, page_label(index) + " cannot be read: " + take_poppler_errors());
 
@@ -95,6 +124,40 @@ class PdfDocument final : public Document {
     out.dpi = plan.dpi;
     out.page_index = index;
     take_poppler_errors();  // recoverable diagnostics are dropped, never printed
+    return out;
+  }
+
+  // The scanned-page fast path: the page's JPEG decoded (libjpeg, as Poppler
+  // decodes it) and upscaled as Splash would (splash_upscale). nullopt when
+  // the page does not qualify (PdfProber::scan_jpeg) or its JPEG does not
+  // decode to what the PDF declares; Poppler renders it then.
+  Result<std::optional<PageImage>> decode_scan(int index, const PdfRenderPlan& plan) {
+    auto scan = prober_->scan_jpeg(index, plan.dpi);
+    if (!scan) return std::unexpected(scan.error());
+    if (!*scan) return std::nullopt;
+    const ScanJpeg& jpeg = **scan;
+    if (jpeg.components != (plan.gray ? 1 : 3)) return std::nullopt;
+    const int flags = (jpeg.components == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR) | cv::IMREAD_IGNORE_ORIENTATION;
+    cv::Mat decoded;
+    try {
+      decoded = cv::imdecode(cv::Mat(1, static_cast<int>(jpeg.bytes.size()), CV_8U,
+                                     const_cast<unsigned char*>(jpeg.bytes.data())),
+                             flags);
+    } catch (const cv::Exception&) {
+      return std::nullopt;
+    }
+    if (decoded.empty() || decoded.cols != jpeg.pixel_width || decoded.rows != jpeg.pixel_height ||
+        decoded.channels() != jpeg.components || !decoded.isContinuous())
+      return std::nullopt;
+    Image source(decoded.cols, decoded.rows, decoded.channels());
+    std::memcpy(source.pixels.data(), decoded.data, source.pixels.size());
+    decoded.release();
+    PageImage out;
+    out.image = splash_upscale(source, jpeg.scaled_width, jpeg.scaled_height, jpeg.page_width, jpeg.page_height);
+    apply_clip(out.image, jpeg);
+    out.dpi = plan.dpi;
+    out.page_index = index;
+    take_poppler_errors();
     return out;
   }
 

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "raster/internal.hpp"
@@ -30,6 +31,11 @@ class PdfProber {
   bool xref_reconstructed() const;
   // Interprets page `index` (0-based) and records its images. Never decodes pixels.
   Result<PageProbe> probe(int index);
+  // Interprets page `index` at `dpi` and returns its JPEG when the page is
+  // one scan Splash would draw with its bilinear upscale and nothing else
+  // (see ScanJpeg); nullopt for every other page. Reads the JPEG's bytes but
+  // does not decode them.
+  Result<std::optional<ScanJpeg>> scan_jpeg(int index, double dpi);
 
   struct Impl;
 
