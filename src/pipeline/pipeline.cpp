@@ -453,7 +453,14 @@ Result<PageResult> Converter::convert_page(const PageImage& page, const std::str
     }
     for (std::size_t i = 0; i < cells.size(); ++i) {
       Job& job = jobs[cell_start[t] + i];
-      const auto kind = cells[i].col < int(kinds.size()) ? kinds[std::size_t(cells[i].col)] : repair::ColumnKind::kUnknown;
+      // A numbering row (three or more cells of the row read as small
+      // integers: 栏次 1 2 3 … under the header) holds integers whatever its
+      // columns' headers say, so an amount column's format does not apply
+      // there ("2," is a numbering "2" with a speck, not a cut-off amount).
+      const bool numbering_row = cells[i].row < draft.rows && small_integers[std::size_t(cells[i].row)] >= 3;
+      const auto kind = numbering_row ? repair::ColumnKind::kUnknown
+                        : cells[i].col < int(kinds.size()) ? kinds[std::size_t(cells[i].col)]
+                                                           : repair::ColumnKind::kUnknown;
       job.column = kind;
       const bool number_column = kind == repair::ColumnKind::kAmount || kind == repair::ColumnKind::kCode;
       if (job.kind == Job::Kind::kNumberCell) {
@@ -474,7 +481,6 @@ Result<PageResult> Converter::convert_page(const PageImage& page, const std::str
       // line (repair::digit_lines_with_misread_line).
       const bool below_header = cells[i].row > first_number_row;
       const bool digit_column = cells[i].col < draft.cols && number_cells[std::size_t(cells[i].col)] >= 2;
-      const bool numbering_row = cells[i].row < draft.rows && small_integers[std::size_t(cells[i].row)] >= 3;
       const bool lone_digit_misread = (((digit_column && below_header) || numbering_row) &&
                                        repair::is_lone_digit_misread(job.result.text)) ||
                                       repair::digit_lines_with_misread_line(job.result.text);

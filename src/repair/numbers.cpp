@@ -157,6 +157,11 @@ NumberDecision decide_number(const std::vector<Reading>& readings, ColumnKind ki
 
 bool is_lone_digit_misread(std::string_view text) {
   static constexpr std::string_view kMisreads[] = {"了", "]", "[", "|", "l", "I", "O", "o", "〇", "工", "下"};
+  for (std::string_view mark : {"，", "。", "、", ",", "."})  // one trailing speck read as a mark (工，)
+    if (text.size() > mark.size() && text.ends_with(mark)) {
+      text.remove_suffix(mark.size());
+      break;
+    }
   return std::find(std::begin(kMisreads), std::end(kMisreads), text) != std::end(kMisreads);
 }
 

@@ -99,7 +99,8 @@ struct NumberDecision {
 NumberDecision decide_number(const std::vector<Reading>& readings, ColumnKind kind);
 
 // chi_sim's readings of a digit standing alone in a cell or on a line:
-// 了 for 7; ] [ | l I 工 下 for 1; O o 〇 for 0. Exact match of the whole text.
+// 了 for 7; ] [ | l I 工 下 for 1; O o 〇 for 0. Exact match of the whole text,
+// which may end in one stray mark (， 。 、 , .: 工，).
 bool is_lone_digit_misread(std::string_view text);
 
 // True for a reading whose lines ('\n'-separated) are all digits, except

@@ -236,8 +236,8 @@ TEST(Numbers, OneEmptyReadingIsADisagreement) {
 
 // ------------------------------------------------------------ lexicon
 TEST(Numbers, LoneDigitMisreadsAreWholeReadingsOnly) {
-  for (const char* t : {"了", "]", "工", "下", "〇", "l"}) EXPECT_TRUE(is_lone_digit_misread(t)) << t;
-  for (const char* t : {"7", "了解", "", "工资"}) EXPECT_FALSE(is_lone_digit_misread(t)) << t;
+  for (const char* t : {"了", "]", "工", "下", "〇", "l", "工，", "]."}) EXPECT_TRUE(is_lone_digit_misread(t)) << t;
+  for (const char* t : {"7", "了解", "", "工资", "，", "工，，", "7,"}) EXPECT_FALSE(is_lone_digit_misread(t)) << t;
 }
 
 TEST(Numbers, WrappedNumberWithItsLastDigitMisreadOnItsOwnLine) {
