@@ -14,6 +14,7 @@
 #include <poppler/cpp/poppler-page-renderer.h>
 #include <poppler/cpp/poppler-page.h>
 
+#include "core/cv_image.hpp"
 #include "raster/internal.hpp"
 #include "raster/pdf_probe.hpp"
 
@@ -147,10 +148,9 @@ class PdfDocument final : public Document {
       return std::nullopt;
     }
     if (decoded.empty() || decoded.cols != jpeg.pixel_width || decoded.rows != jpeg.pixel_height ||
-        decoded.channels() != jpeg.components || !decoded.isContinuous())
+        decoded.channels() != jpeg.components)
       return std::nullopt;
-    Image source(decoded.cols, decoded.rows, decoded.channels());
-    std::memcpy(source.pixels.data(), decoded.data, source.pixels.size());
+    const Image source = to_image(decoded);
     decoded.release();
     PageImage out;
     out.image = splash_upscale(source, jpeg.scaled_width, jpeg.scaled_height, jpeg.page_width, jpeg.page_height);
