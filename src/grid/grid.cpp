@@ -62,6 +62,9 @@ struct Scale {
   detail::GraySettings gray;  // gray evidence (add_gray_evidence, gray_anchored)
   int gray_faded_levels = 0;   // Options::gray_faded_levels (gray levels)
   int gray_reach = 2;          // a rule piece's end is gray-anchored this far from a crossing line (~8 mm)
+  double dash_fill = 0;        // Options::dash_evidence_fill (0: add_dash_evidence off)
+  int dash_piece = 2;          // shortest run counted as a piece by add_dash_evidence (~0.5 mm)
+  double dash_glyph_share = 0.05;  // most of a segment glyphs may reach, for add_dash_evidence
 
   Scale(double dpi, const Options& o) {
     const double mm = dpi / 25.4;
@@ -87,6 +90,8 @@ struct Scale {
     gray = detail::gray_settings(mm, o);
     gray_reach = px(o.dash_max_gap_mm, 2);
     gray_faded_levels = o.gray_faded_levels;
+    dash_fill = o.dash_evidence_fill;
+    dash_piece = px(0.5, 2);
     if (o.chain_min_mm > 0)
       chain = detail::ChainParams{px(o.dash_min_mm, 3), bridge, px(o.dash_max_gap_mm, 2),
                                   px(o.chain_min_mm, 16), o.chain_min_fill};
@@ -411,6 +416,85 @@ void add_gray_evidence(const cv::Mat& gray, const cv::Mat& text, const cv::Mat& 
   pass(cov.v, cols, rows, false);
 }
 
+// The binarized page of a table split for add_dash_evidence(), per
+// direction: ink outside the crossing direction's line mask (grown by 1 px)
+// into thin pieces (dash_h / dash_v: components at most Scale::thin px
+// across a horizontal / vertical line: rule dashes, and the line mask's own
+// pieces) and the rest, glyph strokes (glyph_h / glyph_v). All CV_8U in the
+// frame of the table's masks.
+struct DashPage {
+  cv::Mat dash_h, dash_v, glyph_h, glyph_v;
+  bool on() const { return !dash_h.empty(); }
+};
+
+DashPage dash_page(const cv::Mat& ink, const cv::Mat& h, const cv::Mat& v, const Scale& s) {
+  DashPage d;
+  const cv::Mat grow = cv::getStructuringElement(cv::MORPH_RECT, {3, 3});
+  for (const bool horizontal : {true, false}) {
+    cv::Mat crossing, free;
+    cv::dilate(horizontal ? v : h, crossing, grow);
+    cv::bitwise_and(ink, ~crossing, free);
+    cv::Mat& dash = horizontal ? d.dash_h : d.dash_v;
+    dash = detail::thin_components(free, horizontal, s.thin);
+    cv::bitwise_and(free, ~dash, horizontal ? d.glyph_h : d.glyph_v);
+  }
+  return d;
+}
+
+// Segments the line masks leave absent (coverage < s.coverage) but along
+// which the binarized page shows what is left of a dashed or broken rule
+// are made present (coverage s.coverage). Rough scans lose a rule segment
+// when its dashes are too short or too sparse to chain (dash_min_mm,
+// chain_min_fill); the cell then spans two rows or columns, and its two
+// numbers are read as one ("2013150\n208"). A segment counts as ruled when,
+// within +-s.tol of its edge and between its crossing lines (s.gray.margin
+// off each end):
+//  - thin pieces (DashPage::dash_*) cover at least s.dash_fill of it, in at
+//    least two runs of s.dash_piece px or more; and
+//  - glyph strokes (DashPage::glyph_*) reach within +-s.near of the edge at
+//    no more than s.dash_glyph_share of it: a merged cell's text centred on
+//    the absent rule's position crosses it, two rows' text stays clear of
+//    a rule between them.
+// A genuine merged cell has paper where the rule would be, and its text, if
+// centred on that position, is set aside by the second test. Border edges
+// are left alone. All images are in the frame of the edges.
+void add_dash_evidence(const DashPage& page, const std::vector<Edge>& rows, const std::vector<Edge>& cols,
+                       const Scale& s, Coverage& cov) {
+  auto pass = [&](std::vector<std::vector<double>>& m, const std::vector<Edge>& edges,
+                  const std::vector<Edge>& crossing, bool horizontal) {
+    const cv::Mat& dash = horizontal ? page.dash_h : page.dash_v;
+    const cv::Mat& glyph = horizontal ? page.glyph_h : page.glyph_v;
+    for (std::size_t i = 1; i + 1 < edges.size() && i < m.size(); ++i) {
+      if (edges[i].synthetic) continue;
+      const cv::Mat dashes = band_profile(dash, horizontal, edges[i].lo - s.tol, edges[i].hi + s.tol);
+      const cv::Mat glyphs = band_profile(glyph, horizontal, edges[i].lo - s.near, edges[i].hi + s.near);
+      for (std::size_t j = 0; j + 1 < crossing.size() && j < m[i].size(); ++j) {
+        if (m[i][j] >= s.coverage) continue;
+        const int b0 = std::max(0, crossing[j].hi + 1 + s.gray.margin);
+        const int b1 = std::min(dashes.cols - 1, crossing[j + 1].lo - 1 - s.gray.margin);
+        if (b1 - b0 + 1 < 2 * s.dash_piece) continue;
+        int inked = 0, crossed = 0, pieces = 0, run = 0;
+        for (int k = b0; k <= b1 + 1; ++k) {
+          const bool d = k <= b1 && dashes.at<std::uint8_t>(0, k) != 0;
+          if (d) {
+            ++inked;
+            ++run;
+          } else {
+            if (run >= s.dash_piece) ++pieces;
+            run = 0;
+          }
+          if (k <= b1 && glyphs.at<std::uint8_t>(0, k) != 0) ++crossed;
+        }
+        const double length = b1 - b0 + 1;
+        if (pieces >= 2 && inked >= s.dash_fill * length && crossed <= s.dash_glyph_share * length)
+          m[i][j] = s.coverage;
+      }
+    }
+  };
+  pass(cov.h, rows, cols, true);
+  pass(cov.v, cols, rows, false);
+}
+
 // Analyzes one candidate table: `h` and `v` are the line masks restricted to
 // one connected component, in the frame of its bounding box whose top-left is
 // `origin` on the page. On success also returns the kept line pixels.
@@ -428,6 +512,7 @@ std::optional<Grid> analyze(const cv::Mat& h, const cv::Mat& v, const cv::Mat& e
     for (cv::Mat* m : {&page.text, &page.text_h, &page.text_v}) cv::dilate(*m, *m, grow);
   }
 
+  const DashPage dashes = s.dash_fill > 0 ? dash_page(ink, h, v, s) : DashPage{};
   cv::Mat h_ink, v_ink;  // line-mask pixels that are ink (chains are written with their gaps)
   if (page.on()) {
     cv::bitwise_and(h, ink, h_ink);
@@ -461,6 +546,7 @@ std::optional<Grid> analyze(const cv::Mat& h, const cv::Mat& v, const cv::Mat& e
   for (;;) {
     cov = measure_all(h_ev, v_ev, rows, cols, s);
     if (page.on()) add_gray_evidence(page.gray, page.text, h, v, page.glyph_level, rows, cols, s, cov);
+    if (dashes.on()) add_dash_evidence(dashes, rows, cols, s, cov);
     std::vector<int> dead_rows = detail::empty_interior_rows(cov, s.coverage);
     std::vector<int> dead_cols = detail::empty_interior_cols(cov, s.coverage);
     if (dead_rows.empty() && dead_cols.empty()) {

@@ -71,6 +71,11 @@ struct Options {
   int gray_dark_levels = 25;
   double gray_min_text_free = 0.3;  // 0.5 lost rules under amounts (rough TEDS-S 0.955 vs 0.953)
   int gray_faded_levels = 0;
+  // A lattice segment that the line pixels leave absent is still present
+  // when thin ink pieces (what is left of a dashed rule) cover at least this
+  // fraction of it in two or more pieces, and glyph strokes stay clear of
+  // it (see add_dash_evidence in grid.cpp). 0 turns this off.
+  double dash_evidence_fill = 0.3;
 };
 
 struct Detection {

@@ -116,6 +116,38 @@ INSTANTIATE_TEST_SUITE_P(GridDetect, DashedLines,
 INSTANTIATE_TEST_SUITE_P(DISABLED_KnownWeak, DashedLines,
                          ::testing::Values(std::tuple{200.0, 5.0, 1.5}, std::tuple{200.0, 8.0, 3.0}));
 
+// A row rule that survives in one column only as short, sparse dashes (1 mm
+// dashes every 2.5 mm: too short and too sparse to chain; what rough scans
+// leave of a faded rule) still separates the two rows there; with the dash
+// evidence off the two cells merge (the case this guards). A merged cell
+// whose centred text lies on the absent rule's position stays merged
+// (CentredTextAcrossAbsentLinesKeepsMerges in test_grid.cpp).
+TEST(GridDetect, SparseDashesOfARuleKeepRowsApart) {
+  const double dpi = 200;
+  for (const int rule_row : {1, 3}) {
+    Image page = blank_page(dpi);
+    DrawStyle style;
+    style.thickness = 1;
+    const testing::Layout layout = testing::plain_layout(5, 4);
+    const auto expected = draw_table(page, dpi, layout, style);
+    cv::Mat m = as_mat(page);
+    double y_mm = layout.y_mm;
+    for (int r = 0; r < rule_row; ++r) y_mm += layout.row_heights[r];
+    const int y = px(y_mm, dpi), x0 = px(layout.x_mm + 0.4, dpi), x1 = px(layout.x_mm + layout.col_widths[0] - 0.4, dpi);
+    m(cv::Rect(x0, y - 3, x1 - x0, 7)).setTo(0);  // the rule's segment in column 0 is gone ...
+    for (double x = layout.x_mm + 1.0; x + 1.0 < layout.x_mm + layout.col_widths[0] - 0.5; x += 2.5)
+      cv::line(m, {px(x, dpi), y}, {px(x + 1.0, dpi), y}, 255, 1);  // ... but for its dashes
+    const Detection d = detect(page, dpi);
+    ASSERT_EQ(d.tables.size(), 1u);
+    EXPECT_EQ(spans(d.tables[0].cells), spans(expected)) << "rule above row " << rule_row;
+    Options off;
+    off.dash_evidence_fill = 0;
+    const Detection plain = detect(page, dpi, off);
+    ASSERT_EQ(plain.tables.size(), 1u);
+    EXPECT_NE(spans(plain.tables[0].cells), spans(expected)) << "rule above row " << rule_row;
+  }
+}
+
 TEST(GridDetect, DashedTableBesideTextRowsHasNoPhantoms) {
   const double dpi = 200;
   Image page = blank_page(dpi);
