@@ -7,6 +7,7 @@
 // substitution between glyphs the LSTM is known to confuse is cheap.
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -34,26 +35,40 @@ bool is_punct(char32_t c) {
          (c >= 0xFF01 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20);
 }
 
+bool is_circled(char32_t c) { return c >= 0x2460 && c <= 0x2473; }  // ①..⑳
+
 double sub_cost(char32_t a, char32_t b) {
   if (a == b) return 0;
   for (auto [x, y] : kConfusions)
     if ((a == x && b == y) || (a == y && b == x)) return 0.25;
   if (is_punct(a) && is_punct(b)) return 0.3;
   // chi_sim reads circled numbers (①②) as arbitrary glyphs (@, 包, 凶 seen).
-  auto circled = [](char32_t c) { return c >= 0x2460 && c <= 0x2473; };
-  if (circled(a) || circled(b)) return 0.5;
+  if (is_circled(a) || is_circled(b)) return 0.5;
   return 1;
 }
 double indel_cost(char32_t c) { return is_punct(c) ? 0.3 : 1; }
 
+// ...or as two narrow glyphs ("GD" for ①): ASCII letters, digits, @,
+// punctuation.
+bool narrow_glyph(char32_t c) { return (c < 0x80 && std::isgraph(int(c))) || is_punct(c); }
+constexpr double kCircledAsTwo = 0.5;  // ① <-> two narrow glyphs, a 1:2 substitution
+
+// Weighted Levenshtein over code points, with the 1:2 substitution above in
+// either direction. Rows i-2, i-1, i of the DP are kept for it.
 double distance_u32(const std::u32string& a, const std::u32string& b) {
-  std::vector<double> prev(b.size() + 1), cur(b.size() + 1);
+  std::vector<double> prev2(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
   for (std::size_t j = 1; j <= b.size(); ++j) prev[j] = prev[j - 1] + indel_cost(b[j - 1]);
   for (std::size_t i = 1; i <= a.size(); ++i) {
     cur[0] = prev[0] + indel_cost(a[i - 1]);
-    for (std::size_t j = 1; j <= b.size(); ++j)
+    for (std::size_t j = 1; j <= b.size(); ++j) {
       cur[j] = std::min({prev[j] + indel_cost(a[i - 1]), cur[j - 1] + indel_cost(b[j - 1]),
                          prev[j - 1] + sub_cost(a[i - 1], b[j - 1])});
+      if (j >= 2 && is_circled(a[i - 1]) && narrow_glyph(b[j - 2]) && narrow_glyph(b[j - 1]))
+        cur[j] = std::min(cur[j], prev[j - 2] + kCircledAsTwo);
+      if (i >= 2 && is_circled(b[j - 1]) && narrow_glyph(a[i - 2]) && narrow_glyph(a[i - 1]))
+        cur[j] = std::min(cur[j], prev2[j - 1] + kCircledAsTwo);
+    }
+    std::swap(prev2, prev);
     std::swap(prev, cur);
   }
   return prev[b.size()];

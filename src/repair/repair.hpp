@@ -112,7 +112,9 @@ bool digit_lines_with_misread_line(std::string_view text);
 // ------------------------------------------------------------ lexicon
 // Weighted Levenshtein distance for OCR output: substituting a known OCR
 // confusion (厅/打, 固/国, 遣/遗, ①/@, 末/未, 0/O, 1/l, “/" …) costs 0.25,
-// inserting/deleting/substituting punctuation or quotes 0.3, anything else 1.
+// inserting/deleting/substituting punctuation or quotes 0.3, substituting a
+// circled number ①..⑳ by any one glyph, or by two consecutive ASCII or
+// punctuation characters (① read as "GD"), 0.5, anything else 1.
 double ocr_distance(std::string_view a, std::string_view b);
 
 struct Correction {
@@ -162,9 +164,35 @@ struct Options {
 // row that holds a number); kUnknown for a column without a header.
 std::vector<ColumnKind> column_kinds(const Table& table);
 
+// ------------------------------------------------------------ list ordinals
+// The value of a leading list ordinal: a Chinese numeral 1..99 (一 … 九, 十,
+// 十一 … 十九, 二十, 二十一 … 九十九) immediately followed by 、. "十一、城乡
+// 社区支出" -> 11; "由、…", "一十、…", "（一）…", "1、…" -> nullopt.
+std::optional<int> list_ordinal(std::string_view text);
+
+// Restores list ordinals OCR garbled ('由、公共安全支出', '“财政专户管理资金',
+// '二“政府性基金…', '十四“、资源…'), column by column (cells with equal col,
+// by row; empty cells skipped). A cell without a valid ordinal is rewritten
+// only when its value is certain from the column's list_ordinal values:
+//   * the nearest non-empty cell above is a、 and the one below (a+2)、;
+//   * or it is the last non-empty cell and the two above are (a-1)、 a、;
+//   * or it is the first non-empty cell, the two below are b、 (b+1)、, b >= 2;
+// and only when it begins with a garbled prefix followed by a CJK ideograph:
+// one or two characters other than the expected numeral then 、 (由、); the
+// expected numeral then one or two marks “ ” ‘ ’ " ' ` ， , . · ： : and an
+// optional 、 (二“, 十四“、); or one such mark and an optional 、 at the very
+// start (“). A quote opened in the prefix and closed in the rest ("“三公”经费")
+// is left alone. The prefix becomes "<numeral>、" and a "repaired" Issue names
+// the old text and the neighbours. Cell::ocr_text is not touched; existing
+// Issues do not matter. Idempotent. Returns the number of cells repaired.
+int repair_list_ordinals(Table& table);
+
 // Normalizes every cell (numbers in amount/code columns or that parse as a
-// number; text otherwise), corrects text against the lexicon (title too),
-// and adds "low_confidence" Issues. Idempotent. Never throws on odd input.
+// number; text otherwise), repairs list ordinals (repair_list_ordinals, before
+// the lexicon, which keeps an ordinal as read), corrects text against the
+// lexicon (title too; not cells that had a "repaired" Issue before this
+// call), and adds "low_confidence" Issues. Idempotent. Never throws on odd
+// input.
 void repair_table(Table& table, const Lexicon& lexicon, const Options& options = {});
 
 // Cross-table voting within one document: for every subject code (a cell in

@@ -56,7 +56,7 @@ Headers headers(const Table& t) {
   h.end = header_end(t);
   for (const Cell& c : t.cells) {
     if (c.row >= h.end || c.text.empty()) continue;
-    for (int col = c.col; col < std::min(t.cols, c.col + c.col_span); ++col) {
+    for (int col = std::max(0, c.col); col < std::min(t.cols, c.col + c.col_span); ++col) {
       h.labels[std::size_t(col)].push_back(c.text);
       h.last[std::size_t(col)] = c.text;
     }
@@ -82,10 +82,15 @@ std::vector<ColumnKind> kinds_of(const Headers& h) {
   return kinds;
 }
 
+// The kind of column `col`; kUnknown outside the table (a cell's col may be odd).
+ColumnKind kind_at(const std::vector<ColumnKind>& kinds, int col) {
+  return col >= 0 && col < int(kinds.size()) ? kinds[std::size_t(col)] : ColumnKind::kUnknown;
+}
+
 // The subject code in `row`, if the table has a code column with one.
 std::string row_code(const Table& t, const std::vector<ColumnKind>& kinds, int row) {
   for (const Cell& c : t.cells)
-    if (c.row == row && c.col < int(kinds.size()) && kinds[std::size_t(c.col)] == ColumnKind::kCode &&
+    if (c.row == row && kind_at(kinds, c.col) == ColumnKind::kCode &&
         is_subject_code(normalize_number(c.text)))
       return normalize_number(c.text);
   return {};
@@ -113,9 +118,17 @@ void repair_table(Table& table, const Lexicon& lexicon, const Options& options) 
   repair_text(table.title, title_issues, lexicon, {});
   for (Issue& i : title_issues) table.issues.push_back({i.code, "title " + i.message});
 
-  for (Cell& cell : table.cells) {
+  // Cells repaired by an earlier call keep their text (idempotence); cells the
+  // ordinal step repairs now still get normalization and the lexicon, which
+  // keeps their (valid) ordinal and compares only the rest.
+  std::vector<bool> repaired_before;
+  for (const Cell& cell : table.cells) repaired_before.push_back(has_issue(cell, "repaired"));
+  repair_list_ordinals(table);
+
+  for (std::size_t i = 0; i < table.cells.size(); ++i) {
+    Cell& cell = table.cells[i];
     if (cell.text.empty()) continue;
-    const ColumnKind kind = cell.col < int(kinds.size()) ? kinds[std::size_t(cell.col)] : ColumnKind::kUnknown;
+    const ColumnKind kind = kind_at(kinds, cell.col);
     const bool data_row = cell.row >= h.end;
     const bool number = data_row && !has_cjk(cell.text) &&
                         (kind == ColumnKind::kAmount || kind == ColumnKind::kCode || numeric_text(cell.text));
@@ -126,7 +139,7 @@ void repair_table(Table& table, const Lexicon& lexicon, const Options& options) 
         cell.issues.push_back({"malformed_number", fmt::format("'{}' is not a well-formed {}", cell.text,
                                                                kind == ColumnKind::kCode ? "subject code" : "amount")});
       cell.confidence = std::min(cell.confidence, f);
-    } else if (!has_issue(cell, "repaired")) {
+    } else if (!repaired_before[i]) {
       const std::string code = data_row && kind == ColumnKind::kText ? row_code(table, kinds, cell.row) : "";
       repair_text(cell.text, cell.issues, lexicon, code);
     }
@@ -144,8 +157,8 @@ int vote_document(DocumentResult& document) {
       const Headers h = headers(t);
       const std::vector<ColumnKind> kinds = kinds_of(h);
       for (Cell& c : t.cells) {
-        if (c.row < h.end || c.text.empty() || c.col >= int(kinds.size())) continue;
-        const ColumnKind kind = kinds[std::size_t(c.col)];
+        if (c.row < h.end || c.text.empty()) continue;
+        const ColumnKind kind = kind_at(kinds, c.col);
         if (kind != ColumnKind::kText && kind != ColumnKind::kAmount) continue;
         const std::string code = row_code(t, kinds, c.row);
         if (code.empty()) continue;

@@ -397,3 +397,180 @@ TEST(Lexicon, AtSignIsAMisreadCircledNumber) {
   ASSERT_TRUE(a);
   EXPECT_EQ(a->text, "②公务用车运行维护费");
 }
+
+TEST(Lexicon, CircledNumberReadAsTwoNarrowGlyphs) {
+  // Observed: ① read as "GD" (a 1:2 substitution, 0.5).
+  EXPECT_DOUBLE_EQ(ocr_distance("GD公务用车购置费", "①公务用车购置费"), 0.5);
+  EXPECT_DOUBLE_EQ(ocr_distance("①公务用车购置费", "GD公务用车购置费"), 0.5);  // symmetric
+  auto a = lexicon().correct("GD公务用车购置费");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->text, "①公务用车购置费");
+  EXPECT_FALSE(lexicon().correct("①公务用车购置费"));  // already an entry
+  // Without any glyph for ① the text stays as read (a whole insertion, as before).
+  EXPECT_FALSE(lexicon().correct("公务用车购置费"));
+  // Two CJK characters are not a circled number.
+  EXPECT_DOUBLE_EQ(ocr_distance("公务①", "公务用车"), 1.5);
+}
+
+// ------------------------------------------------------------ list ordinals
+namespace {
+
+// A 项目 | 合计 table: one label per data row, each with an amount.
+Table list_table(const std::vector<std::string>& labels) {
+  Table t;
+  t.cols = 2;
+  t.rows = int(labels.size()) + 1;
+  t.cells = {cell(0, 0, "项目"), cell(0, 1, "合计")};
+  for (std::size_t r = 0; r < labels.size(); ++r) {
+    t.cells.push_back(cell(int(r) + 1, 0, labels[r]));
+    t.cells.push_back(cell(int(r) + 1, 1, "1.00"));
+  }
+  return t;
+}
+// The label of data row r (0-based) of a list_table.
+const Cell& label(const Table& t, int r) { return t.cells[std::size_t(2 + 2 * r)]; }
+
+}  // namespace
+
+TEST(Ordinals, ParsesChineseNumeralsOneToNinetyNine) {
+  EXPECT_EQ(list_ordinal("一、一般公共服务支出"), 1);
+  EXPECT_EQ(list_ordinal("十、节能环保支出"), 10);
+  EXPECT_EQ(list_ordinal("十一、城乡社区支出"), 11);
+  EXPECT_EQ(list_ordinal("二十、x"), 20);
+  EXPECT_EQ(list_ordinal("二十一、x"), 21);
+  EXPECT_EQ(list_ordinal("九十九、"), 99);
+  for (const char* t : {"由、公共安全支出", "一十、x", "四四、x", "十十、x", "（一）行政运行", "1、x", "一二三", "", "、x",
+                        "二“政府性基金预算拨款收入", "一百、x"})
+    EXPECT_FALSE(list_ordinal(t)) << t;
+}
+
+TEST(Ordinals, MisreadNumeralBetweenItsNeighbours) {
+  Table t = list_table({"三、国防支出", "由、公共安全支出", "五、教育支出"});
+  repair_table(t, lexicon());
+  const Cell& c = label(t, 1);
+  EXPECT_EQ(c.text, "四、公共安全支出");
+  EXPECT_EQ(c.ocr_text, "由、公共安全支出");  // raw OCR kept
+  ASSERT_EQ(c.issues.size(), 1u);
+  EXPECT_EQ(c.issues[0].code, "repaired");
+  EXPECT_NE(c.issues[0].message.find("由、公共安全支出"), std::string::npos);  // the original
+  EXPECT_NE(c.issues[0].message.find("三、"), std::string::npos);              // the evidence
+  EXPECT_NE(c.issues[0].message.find("五、"), std::string::npos);
+  EXPECT_EQ(label(t, 0).text, "三、国防支出");
+  EXPECT_TRUE(label(t, 0).issues.empty());
+}
+
+TEST(Ordinals, DroppedNumeralWithTheMarkReadAsAQuote) {
+  Table t = list_table({"三、上级补助收入", "“财政专户管理资金收入", "五、其他收入"});
+  repair_table(t, lexicon());
+  EXPECT_EQ(label(t, 1).text, "四、财政专户管理资金收入");
+  // At the end of the list, before the lexicon (which used to drop the quote
+  // and leave '财政专户管理资金').
+  Table u = list_table({"二、政府性基金预算拨款", "三、国有资本经营预算拨款", "“财政专户管理资金"});
+  repair_table(u, lexicon());
+  EXPECT_EQ(label(u, 2).text, "四、财政专户管理资金");
+  EXPECT_EQ(label(u, 2).issues.size(), 1u);
+}
+
+TEST(Ordinals, MarkReadForTheEnumerationComma) {
+  for (const char* garbled : {"二“政府性基金预算拨款收入", "二\"政府性基金预算拨款收入"}) {
+    Table t = list_table({"一、一般公共预算拨款收入", garbled, "三、国有资本经营预算拨款收入"});
+    repair_table(t, lexicon());
+    EXPECT_EQ(label(t, 1).text, "二、政府性基金预算拨款收入") << garbled;
+    EXPECT_TRUE(has_issue(label(t, 1), "repaired"));
+  }
+  Table t = list_table({"十三、交通运输支出", "十四“、资源勘探信息等支出", "十五、商业服务业等支出"});
+  repair_table(t, lexicon());
+  EXPECT_EQ(label(t, 1).text, "十四、资源勘探信息等支出");
+}
+
+TEST(Ordinals, StartOfAListWithoutAHeaderAbove) {
+  // No non-empty cell above: the two below fix the value (b >= 2).
+  Table t;
+  t.rows = 4;
+  t.cols = 1;
+  t.cells = {cell(0, 0, ""), cell(1, 0, "由、一般公共服务支出"), cell(2, 0, "二、外交支出"), cell(3, 0, "三、国防支出")};
+  EXPECT_EQ(repair_list_ordinals(t), 1);
+  EXPECT_EQ(t.cells[1].text, "一、一般公共服务支出");
+  // A list that starts at 一、 has nothing before it.
+  Table u = t;
+  u.cells[1].text = "由、一般公共服务支出";
+  u.cells[2].text = "一、外交支出";
+  EXPECT_EQ(repair_list_ordinals(u), 0);
+}
+
+TEST(Ordinals, RepairedCellsAnchorTheirNeighboursAndRepeatingChangesNothing) {
+  Table t;
+  t.rows = 4;
+  t.cols = 1;
+  t.cells = {cell(0, 0, "“一般公共服务支出"), cell(1, 0, "二、外交支出"), cell(2, 0, "由、国防支出"),
+             cell(3, 0, "四、公共安全支出")};
+  EXPECT_EQ(repair_list_ordinals(t), 2);
+  EXPECT_EQ(t.cells[0].text, "一、一般公共服务支出");
+  EXPECT_EQ(t.cells[2].text, "三、国防支出");
+  EXPECT_EQ(repair_list_ordinals(t), 0);
+  // Through repair_table, twice.
+  Table u = list_table({"三、国防支出", "由、公共安全支出", "五、教育支出"});
+  repair_table(u, lexicon());
+  const auto before = u.cells;
+  repair_table(u, lexicon());
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    EXPECT_EQ(u.cells[i].text, before[i].text);
+    EXPECT_EQ(u.cells[i].issues.size(), before[i].issues.size());
+  }
+}
+
+TEST(Ordinals, AnEarlierRepairDoesNotExcludeTheCell) {
+  Table t = list_table({"三、国防支出", "由、公共安全支出", "五、教育支出"});
+  t.cells[4].issues.push_back({"repaired", "an earlier step"});
+  repair_table(t, lexicon());
+  EXPECT_EQ(label(t, 1).text, "四、公共安全支出");
+  EXPECT_EQ(label(t, 1).issues.size(), 2u);
+}
+
+TEST(Ordinals, NoRepairWhenTheNeighboursDoNotFixTheValue) {
+  // 三、 … 六、: four or five.
+  Table t = list_table({"三、国防支出", "由、公共安全支出", "六、科学技术支出"});
+  repair_table(t, lexicon());
+  EXPECT_EQ(label(t, 1).text, "由、公共安全支出");
+  // A sub-item between: the nearest cell above is not an anchor.
+  Table u = list_table({"三、国防支出", "（一）武装警察", "由、公共安全支出", "五、教育支出"});
+  repair_table(u, lexicon());
+  EXPECT_EQ(label(u, 2).text, "由、公共安全支出");
+  // Last cell after a single anchor.
+  Table v = list_table({"x", "三、国防支出", "“财政专户管理资金"});
+  EXPECT_EQ(repair_list_ordinals(v), 0);
+  // Anchors in another column do not count.
+  Table w;
+  w.rows = 3;
+  w.cols = 2;
+  w.cells = {cell(0, 0, "三、国防支出"), cell(1, 1, "由、公共安全支出"), cell(2, 0, "五、教育支出")};
+  EXPECT_EQ(repair_list_ordinals(w), 0);
+}
+
+TEST(Ordinals, NoRepairWithoutAGarbledPrefix) {
+  Table t = list_table({"三、上级补助收入", "财政专户管理资金", "五、其他收入"});
+  repair_table(t, lexicon());
+  EXPECT_EQ(label(t, 1).text, "财政专户管理资金");
+  EXPECT_FALSE(has_issue(label(t, 1), "repaired"));
+  // A genuine sub-item, a code, a quotation, a mark before no CJK text.
+  for (const char* text : {"（一）行政运行", "201", "“三公”经费支出", "“", "由、", "二“”"}) {
+    Table u;
+    u.rows = 3;
+    u.cols = 1;
+    u.cells = {cell(0, 0, "一、一般公共服务支出"), cell(1, 0, text), cell(2, 0, "三、国防支出")};
+    EXPECT_EQ(repair_list_ordinals(u), 0) << text;
+    EXPECT_EQ(u.cells[1].text, text);
+    EXPECT_TRUE(u.cells[1].issues.empty()) << text;
+  }
+}
+
+TEST(Ordinals, OddInputDoesNotThrow) {
+  Table t;
+  t.rows = 3;
+  t.cols = 1;
+  t.cells = {cell(0, -1, "\xff\xfe"), cell(1, -1, "\xe5"), cell(2, 7, "九十九、x"), cell(3, 7, "“x"),
+             cell(0, 0, "九十八、x"), cell(1, 0, "九十九、x"), cell(2, 0, "“x")};
+  EXPECT_NO_THROW(repair_list_ordinals(t));
+  EXPECT_NO_THROW(repair_table(t, lexicon()));
+  EXPECT_EQ(t.cells[6].text, "“x");  // no 一百、
+}
