@@ -29,9 +29,29 @@ bool all_digits(std::string_view s) {
 //    numbering column's "2." "20 ." "9,"); in an amount column "12." may be
 //    a cut-off "12.xx" and stays malformed;
 //  - a colon read for the decimal point between digits ("1324:21"), when
-//    that makes a well-formed amount.
+//    that makes a well-formed amount;
+//  - quote marks (“ ” ‘ ’ " ' `) before a number, which no number begins
+//    with: specks read as quotes ("`”57.30", "”4"), taken off whenever the
+//    rest parses as a number.
 // A leading "-" is a sign and stays.
-std::string without_stray_marks(const std::string& t, ColumnKind kind) {
+std::string without_edge_marks(const std::string& t, ColumnKind kind);
+
+std::string without_stray_marks(const std::string& read, ColumnKind kind) {
+  std::string t = read;
+  for (bool again = true; again;) {
+    again = false;
+    for (std::string_view quote : {"“", "”", "‘", "’", "\"", "'", "`"})
+      if (t.size() > quote.size() && std::string_view(t).starts_with(quote)) {
+        t.erase(0, quote.size());
+        again = true;
+      }
+  }
+  std::string out = without_edge_marks(t, kind);
+  return t.size() == read.size() || parse_decimal(out) ? out : without_edge_marks(read, kind);
+}
+
+// The edge marks and colon of without_stray_marks().
+std::string without_edge_marks(const std::string& t, ColumnKind kind) {
   const double before = format_score(t, kind);
   if (before >= 1.0) return t;
   static constexpr std::string_view kIdeographicComma = "、";
@@ -86,6 +106,22 @@ double format_score(std::string_view t, ColumnKind kind) {
   }
 }
 
+namespace {
+
+// In an amount column: `integer` is `amount` (a well-formed amount, two
+// decimals) read without its point and separators ("498170" for "4981.70").
+// OCR drops a faint point far more often than it invents one, so the two
+// readings count as one value, spelled as the well-formed one.
+bool point_dropped(const std::string& amount, const std::string& integer, ColumnKind kind) {
+  if (kind != ColumnKind::kAmount || !all_digits(integer) || format_score(amount, kind) < 1.0) return false;
+  std::string digits;
+  for (char c : amount)
+    if (c >= '0' && c <= '9') digits += c;
+  return digits == integer;
+}
+
+}  // namespace
+
 NumberDecision decide_number(const std::vector<Reading>& readings, ColumnKind kind) {
   struct Group {
     std::string text;
@@ -94,6 +130,7 @@ NumberDecision decide_number(const std::vector<Reading>& readings, ColumnKind ki
     int votes = 0;
     double format = 0;
     std::string stray;              // a member's reading that lost stray edge marks
+    std::string pointless;          // a member's reading without the amount's point (point_dropped)
   };
   std::vector<Group> groups;
   int non_empty = 0;
@@ -107,11 +144,14 @@ NumberDecision decide_number(const std::vector<Reading>& readings, ColumnKind ki
     auto same = [&](const Group& g) {
       if (g.text == t) return true;
       auto e = parse_decimal(g.text);
-      return d && e && d->same_value(*e) && d->scale == e->scale;
+      return (d && e && d->same_value(*e) && d->scale == e->scale) || point_dropped(g.text, t, kind) ||
+             point_dropped(t, g.text, kind);
     };
     auto it = std::find_if(groups.begin(), groups.end(), same);
-    if (it == groups.end()) it = groups.insert(groups.end(), Group{t, 0, 1, 0, f, ""});
+    if (it == groups.end()) it = groups.insert(groups.end(), Group{t, 0, 1, 0, f, "", ""});
     if (t != read && it->stray.empty()) it->stray = read;
+    if (all_digits(t) && it->text != t) it->pointless = t;
+    if (all_digits(it->text) && it->text != t) it->pointless = it->text;
     // The better formatted spelling of the same value; equally good: the one
     // with more marks (OCR drops separators more often than it invents them).
     if (f > it->format || (f == it->format && t.size() > it->text.size())) {
@@ -131,6 +171,11 @@ NumberDecision decide_number(const std::vector<Reading>& readings, ColumnKind ki
     if (!best->stray.empty())
       out.issues.push_back({"stray_mark", fmt::format("'{}' has a stray or misread mark; read as '{}'", best->stray,
                                                       best->text)});
+    if (!best->pointless.empty()) {
+      out.issues.push_back({"point_restored", fmt::format("'{}' was also read without its decimal point; read as '{}'",
+                                                          best->pointless, best->text)});
+      out.confidence = std::min(out.confidence, 0.7);
+    }
   };
   out.text = best->text;
   if (groups.size() == 1 && non_empty == int(readings.size())) {
