@@ -580,6 +580,22 @@ std::optional<Grid> analyze(const cv::Mat& h, const cv::Mat& v, const cv::Mat& e
   return g;
 }
 
+// No rule runs through a merged cell, so line pixels inside one, more than
+// `margin` px from its sides, are glyph strokes chained onto a rule that
+// ends there (the bottom stroke of 产出指标 centred in a six-row cell of a
+// performance sheet, in line with the row rules beside it): they are taken
+// out of `line_mask` (page frame), so that erasing the lines for OCR does not
+// cut the text.
+void clear_merged_interiors(const Grid& grid, int margin, cv::Mat& line_mask) {
+  for (const GridCell& c : grid.cells) {
+    if (c.row_span == 1 && c.col_span == 1) continue;
+    const cv::Rect inner =
+        cv::Rect(c.box.x + margin, c.box.y + margin, c.box.width - 2 * margin, c.box.height - 2 * margin) &
+        cv::Rect(0, 0, line_mask.cols, line_mask.rows);
+    if (inner.width > 0 && inner.height > 0) line_mask(inner).setTo(0);
+  }
+}
+
 // Chained pieces of `chains` (one direction) that meet at least two crossing
 // lines of `crossing` (within `reach` pixels, ends included): a ruling line
 // runs between crossing lines, a row of strokes inside a cell meets none.
@@ -735,6 +751,7 @@ Detection run(const Image& binary, const Image* gray_page, double dpi, const Opt
     cv::Mat roi = line_mask(box);
     cv::bitwise_or(roi, kept_h, roi);
     cv::bitwise_or(roi, kept_v, roi);
+    clear_merged_interiors(*grid, s.tol, line_mask);
     out.tables.push_back(std::move(*grid));
   }
   // Tables without (all) their vertical rules, and whitespace tables: text_columns.hpp.

@@ -134,6 +134,31 @@ TEST(GridDetect, CentredTextAcrossAbsentLinesKeepsMerges) {
   EXPECT_EQ(spans(d.tables[0].cells), spans(expected));
 }
 
+// A glyph stroke in line with the rules beside a merged cell can be chained
+// onto them; the cell stays merged, and the line mask (what is erased before
+// OCR) holds nothing inside it, so the stroke is not cut from the text.
+TEST(GridDetect, LineMaskHoldsNothingInsideAMergedCell) {
+  const double dpi = 200;
+  Image page = blank_page(dpi);
+  const auto expected = testing::draw_header_with_centred_text(page, dpi);
+  const Layout layout = testing::budget_header_layout();
+  const double x0 = layout.x_mm, y0 = layout.y_mm;
+  cv::Mat m = as_mat(page);  // a stroke on the missing row line, running into the row rule beside the cell
+  cv::line(m, {px(x0 + 13, dpi), px(y0 + 8, dpi)}, {px(x0 + 22, dpi), px(y0 + 8, dpi)}, 255, 1);
+  const Detection d = detect(page, dpi);
+  ASSERT_EQ(d.tables.size(), 1u);
+  EXPECT_EQ(spans(d.tables[0].cells), spans(expected));
+  int merged = 0;
+  for (const GridCell& c : d.tables[0].cells) {
+    if (c.row_span == 1 && c.col_span == 1) continue;
+    ++merged;
+    const int margin = px(1.0, dpi);
+    const cv::Rect inner(c.box.x + margin, c.box.y + margin, c.box.width - 2 * margin, c.box.height - 2 * margin);
+    EXPECT_EQ(cv::countNonZero(as_mat(d.line_mask)(inner)), 0) << "cell " << c.row << "," << c.col;
+  }
+  EXPECT_EQ(merged, 3);
+}
+
 TEST(GridDetect, VerticalMergeRowSpanThree) {
   const double dpi = 300;
   Image page = blank_page(dpi);
