@@ -123,6 +123,13 @@ std::vector<std::string> Lexicon::names_for(const std::string& code) const {
   return it == by_code_.end() ? std::vector<std::string>{} : it->second;
 }
 
+std::vector<std::string> Lexicon::codes_for(const std::string& name) const {
+  std::vector<std::string> codes;
+  for (const auto& [code, names] : by_code_)
+    if (std::find(names.begin(), names.end(), name) != names.end()) codes.push_back(code);
+  return codes;
+}
+
 bool Lexicon::knows_text(std::string_view text) const {
   std::string body = split_year(text).second;
   return std::find(entries_.begin(), entries_.end(), body) != entries_.end();

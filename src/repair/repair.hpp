@@ -137,6 +137,8 @@ class Lexicon {
 
   // Every name known for a subject code (empty when the code is unknown).
   std::vector<std::string> names_for(const std::string& code) const;
+  // Every code that has `name` among its names (empty when none has).
+  std::vector<std::string> codes_for(const std::string& name) const;
   bool knows_text(std::string_view text) const;  // exact name or phrase
   std::size_t size() const { return entries_.size(); }
 
@@ -187,12 +189,21 @@ std::optional<int> list_ordinal(std::string_view text);
 // Issues do not matter. Idempotent. Returns the number of cells repaired.
 int repair_list_ordinals(Table& table);
 
+// Subject codes checked against the names beside them: in a row with one
+// subject code (kCode column) and one name (kText column), a code whose
+// lexicon names do not include the row's name is replaced by the code the
+// lexicon gives that name, when exactly one such code differs from the read
+// one in a single digit ("2101104" beside 行政单位医疗 -> "2101101": rough
+// scans read the last 1 as 4). Recorded as "repaired" with the read code.
+// Returns the number of codes changed.
+int repair_codes_from_names(Table& table, const Lexicon& lexicon);
+
 // Normalizes every cell (numbers in amount/code columns or that parse as a
 // number; text otherwise), repairs list ordinals (repair_list_ordinals, before
 // the lexicon, which keeps an ordinal as read), corrects text against the
 // lexicon (title too; not cells that had a "repaired" Issue before this
-// call), and adds "low_confidence" Issues. Idempotent. Never throws on odd
-// input.
+// call), then subject codes against their names (repair_codes_from_names),
+// and adds "low_confidence" Issues. Idempotent. Never throws on odd input.
 void repair_table(Table& table, const Lexicon& lexicon, const Options& options = {});
 
 // Cross-table voting within one document: for every subject code (a cell in

@@ -147,6 +147,48 @@ void repair_table(Table& table, const Lexicon& lexicon, const Options& options) 
       cell.issues.push_back({"low_confidence", fmt::format("confidence {:.2f} below {:.2f}", cell.confidence,
                                                            options.low_confidence)});
   }
+  repair_codes_from_names(table, lexicon);
+}
+
+int repair_codes_from_names(Table& table, const Lexicon& lexicon) {
+  const Headers h = headers(table);
+  const std::vector<ColumnKind> kinds = kinds_of(h);
+  // Per data row: its code cell and its name cell (nullptr: none, or more than one).
+  std::map<int, std::pair<Cell*, Cell*>> rows;
+  std::map<int, std::pair<int, int>> counts;
+  for (Cell& c : table.cells) {
+    if (c.row < h.end || c.text.empty()) continue;
+    const ColumnKind kind = kind_at(kinds, c.col);
+    if (kind == ColumnKind::kCode && is_subject_code(c.text)) {
+      rows[c.row].first = &c;
+      ++counts[c.row].first;
+    } else if (kind == ColumnKind::kText) {
+      rows[c.row].second = &c;
+      ++counts[c.row].second;
+    }
+  }
+  int changed = 0;
+  for (auto& [row, cells] : rows) {
+    auto [code_cell, name_cell] = cells;
+    if (!code_cell || !name_cell || counts[row] != std::pair(1, 1)) continue;
+    const std::string& read = code_cell->text;
+    const std::vector<std::string> names = lexicon.names_for(read);
+    if (std::find(names.begin(), names.end(), name_cell->text) != names.end()) continue;
+    std::vector<std::string> near;
+    for (const std::string& code : lexicon.codes_for(name_cell->text)) {
+      if (code.size() != read.size()) continue;
+      int differ = 0;
+      for (std::size_t i = 0; i < code.size(); ++i) differ += code[i] != read[i];
+      if (differ == 1) near.push_back(code);
+    }
+    if (near.size() != 1) continue;
+    code_cell->issues.push_back({"repaired", fmt::format("subject code '{}' -> '{}' (the lexicon's code for the row's "
+                                                          "name '{}', one digit off)",
+                                                          read, near[0], name_cell->text)});
+    code_cell->text = near[0];
+    ++changed;
+  }
+  return changed;
 }
 
 int vote_document(DocumentResult& document) {

@@ -372,6 +372,46 @@ TEST(Tables, RepairTableNormalizesFlagsAndCorrects) {
   }
 }
 
+TEST(Tables, SubjectCodeOneDigitOffItsNameIsRepaired) {
+  // Rough scans (seeds 3 and 4) read 2101101 as 2101104 beside 行政单位医疗.
+  Lexicon lex;
+  lex.add_subject("2101101", "行政单位医疗");
+  lex.add_subject("2101102", "事业单位医疗");
+  lex.add_subject("2010101", "行政运行");
+  lex.add_subject("2010301", "行政运行");
+  auto table_with = [](const std::string& code, const std::string& name) {
+    Table t;
+    t.rows = 2;
+    t.cols = 3;
+    t.cells = {cell(0, 0, "科目编码"), cell(0, 1, "科目名称"), cell(0, 2, "合计"),
+               cell(1, 0, code),       cell(1, 1, name),       cell(1, 2, "12.00")};
+    return t;
+  };
+  Table t = table_with("2101104", "行政单位医疗");
+  EXPECT_EQ(repair_codes_from_names(t, lex), 1);
+  EXPECT_EQ(t.cells[3].text, "2101101");
+  ASSERT_EQ(t.cells[3].issues.size(), 1u);
+  EXPECT_EQ(t.cells[3].issues[0].code, "repaired");
+  EXPECT_NE(t.cells[3].issues[0].message.find("2101104"), std::string::npos);
+  EXPECT_EQ(t.cells[3].ocr_text, "2101104");  // the reading is kept
+  // Through repair_table too.
+  Table r = table_with("2101104", "行政单位医疗");
+  repair_table(r, lex);
+  EXPECT_EQ(r.cells[3].text, "2101101");
+  // Left alone: a code that matches its name; two digits off; a name several
+  // codes carry, one digit off the read code each (none is sure).
+  for (auto [code, name] : {std::pair{"2101102", "事业单位医疗"}, std::pair{"2101144", "行政单位医疗"},
+                            std::pair{"2010201", "行政运行"}}) {
+    Table u = table_with(code, name);
+    EXPECT_EQ(repair_codes_from_names(u, lex), 0) << code;
+    EXPECT_EQ(u.cells[3].text, code);
+  }
+  // A name carried by several codes, only one of them one digit off: repaired.
+  Table v = table_with("2010104", "行政运行");
+  EXPECT_EQ(repair_codes_from_names(v, lex), 1);
+  EXPECT_EQ(v.cells[3].text, "2010101");
+}
+
 TEST(Tables, ColumnKindsFromHeader) {
   Table t = subject_table({{"201", "一般公共服务支出", "10.00"}});
   auto kinds = column_kinds(t);
