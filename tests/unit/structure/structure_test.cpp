@@ -342,6 +342,24 @@ TEST(Stitch, JoinsOtherColumnsWhenTheTableRunsToThePageBottom) {
   EXPECT_EQ(t.row_pages, (std::vector<int>{0, 0, 1}));
 }
 
+TEST(Stitch, JoinsOtherColumnsThatShareMostEdges) {
+  // Seed-5 office performance sheet: the header block ends mid-page, and 5 of
+  // its 6 inner column rules are rules of the indicator block too.
+  Table head = ruled_table(0, "项目支出绩效目标申报表", {200, 400, 600, 900, 1200, 1400, 1600, 2200}, {400, 500, 1800},
+                           single_cells(2, 7));
+  Table rest = ruled_table(1, "", {200, 400, 600, 800, 1200, 1400, 1600, 2000, 2200}, {150, 250, 350},
+                           single_cells(2, 8));
+  std::vector<PageResult> pages = {a4_page(0, {head}), a4_page(1, {rest})};
+  EXPECT_EQ(stitch_continued_tables(pages), 1);
+  const Table& t = pages[0].tables[0];
+  EXPECT_EQ(t.cols, 9);  // union: 200 400 600 800 900 1200 1400 1600 2000 2200
+  EXPECT_TRUE(covers_lattice_once(t));
+  // Half the rules shared is not enough.
+  Table half = ruled_table(1, "", {200, 400, 700, 1000, 1300, 1500, 1800, 2200}, {150, 250}, single_cells(1, 7));
+  std::vector<PageResult> apart = {a4_page(0, {head}), a4_page(1, {half})};
+  EXPECT_EQ(stitch_continued_tables(apart), 0);
+}
+
 TEST(Stitch, ContinuationMarkerIsNoTitle) {
   auto pages = performance_sheet("续表");
   pages[1].tables[0].caption_lines = {"续表"};
