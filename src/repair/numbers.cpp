@@ -33,24 +33,8 @@ bool all_digits(std::string_view s) {
 //  - quote marks (“ ” ‘ ’ " ' `) before a number, which no number begins
 //    with: specks read as quotes ("`”57.30", "”4"), taken off whenever the
 //    rest parses as a number.
-// A leading "-" is a sign and stays.
-std::string without_edge_marks(const std::string& t, ColumnKind kind);
-
-std::string without_stray_marks(const std::string& read, ColumnKind kind) {
-  std::string t = read;
-  for (bool again = true; again;) {
-    again = false;
-    for (std::string_view quote : {"“", "”", "‘", "’", "\"", "'", "`"})
-      if (t.size() > quote.size() && std::string_view(t).starts_with(quote)) {
-        t.erase(0, quote.size());
-        again = true;
-      }
-  }
-  std::string out = without_edge_marks(t, kind);
-  return t.size() == read.size() || parse_decimal(out) ? out : without_edge_marks(read, kind);
-}
-
-// The edge marks and colon of without_stray_marks().
+// A leading "-" is a sign and stays. without_edge_marks() undoes all of
+// these but the quotes; without_stray_marks() (below) all of them.
 std::string without_edge_marks(const std::string& t, ColumnKind kind) {
   const double before = format_score(t, kind);
   if (before >= 1.0) return t;
@@ -76,6 +60,20 @@ std::string without_edge_marks(const std::string& t, ColumnKind kind) {
   if (kind != ColumnKind::kAmount && trimmed_front == 0 && all_digits(core) && format_score(core, kind) > before)
     return core;
   return t;
+}
+
+std::string without_stray_marks(const std::string& read, ColumnKind kind) {
+  std::string t = read;
+  for (bool again = true; again;) {
+    again = false;
+    for (std::string_view quote : {"“", "”", "‘", "’", "\"", "'", "`"})
+      if (t.size() > quote.size() && std::string_view(t).starts_with(quote)) {
+        t.erase(0, quote.size());
+        again = true;
+      }
+  }
+  std::string out = without_edge_marks(t, kind);
+  return t.size() == read.size() || parse_decimal(out) ? out : without_edge_marks(read, kind);
 }
 
 }  // namespace
