@@ -148,8 +148,8 @@ NumberDecision decide_number(const std::vector<Reading>& readings, ColumnKind ki
     auto it = std::find_if(groups.begin(), groups.end(), same);
     if (it == groups.end()) it = groups.insert(groups.end(), Group{t, 0, 1, 0, f, "", ""});
     if (t != read && it->stray.empty()) it->stray = read;
-    if (all_digits(t) && it->text != t) it->pointless = t;
-    if (all_digits(it->text) && it->text != t) it->pointless = it->text;
+    if (point_dropped(it->text, t, kind)) it->pointless = t;
+    else if (point_dropped(t, it->text, kind)) it->pointless = it->text;
     // The better formatted spelling of the same value; equally good: the one
     // with more marks (OCR drops separators more often than it invents them).
     if (f > it->format || (f == it->format && t.size() > it->text.size())) {

@@ -238,6 +238,13 @@ TEST(Numbers, AnAmountReadWithoutItsPointAgreesWithTheWellFormedReading) {
                                 {"498170", 0.0, "eng@1.3"}},
                                ColumnKind::kAmount);
   EXPECT_EQ(d.text, "4981.70");
+  auto point_restored = [](const NumberDecision& n) {
+    return std::any_of(n.issues.begin(), n.issues.end(), [](const Issue& i) { return i.code == "point_restored"; });
+  };
+  EXPECT_TRUE(point_restored(d));
+  EXPECT_LE(d.confidence, 0.7);
+  // An integer spelled with and without separators is the same value, not a lost point.
+  EXPECT_FALSE(point_restored(decide_number({{"1,879", 0.9, "eng"}, {"1879", 0.8, "chi_sim"}}, ColumnKind::kAmount)));
   // Only in amount columns, and only with the same digits.
   EXPECT_EQ(decide_number({{"498170", 0.9, "eng"}, {"4981.70", 0.5, "chi_sim"}, {"498170", 0.8, "x"}},
                           ColumnKind::kCode)
