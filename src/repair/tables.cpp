@@ -153,24 +153,22 @@ void repair_table(Table& table, const Lexicon& lexicon, const Options& options) 
 int repair_codes_from_names(Table& table, const Lexicon& lexicon) {
   const Headers h = headers(table);
   const std::vector<ColumnKind> kinds = kinds_of(h);
-  // Per data row: its code cell and its name cell (nullptr: none, or more than one).
-  std::map<int, std::pair<Cell*, Cell*>> rows;
-  std::map<int, std::pair<int, int>> counts;
+  // Per data row: its subject-code cells and its name cells.
+  struct RowCells {
+    std::vector<Cell*> codes, names;
+  };
+  std::map<int, RowCells> rows;
   for (Cell& c : table.cells) {
     if (c.row < h.end || c.text.empty()) continue;
     const ColumnKind kind = kind_at(kinds, c.col);
-    if (kind == ColumnKind::kCode && is_subject_code(c.text)) {
-      rows[c.row].first = &c;
-      ++counts[c.row].first;
-    } else if (kind == ColumnKind::kText) {
-      rows[c.row].second = &c;
-      ++counts[c.row].second;
-    }
+    if (kind == ColumnKind::kCode && is_subject_code(c.text)) rows[c.row].codes.push_back(&c);
+    else if (kind == ColumnKind::kText) rows[c.row].names.push_back(&c);
   }
   int changed = 0;
   for (auto& [row, cells] : rows) {
-    auto [code_cell, name_cell] = cells;
-    if (!code_cell || !name_cell || counts[row] != std::pair(1, 1)) continue;
+    if (cells.codes.size() != 1 || cells.names.size() != 1) continue;
+    Cell* code_cell = cells.codes[0];
+    const Cell* name_cell = cells.names[0];
     const std::string& read = code_cell->text;
     const std::vector<std::string> names = lexicon.names_for(read);
     if (std::find(names.begin(), names.end(), name_cell->text) != names.end()) continue;
